@@ -1,0 +1,15 @@
+namespace Suite.Contracts;
+
+/// <summary>Command to one worker: continue these tokens. Sent by the router to the worker's own queue.</summary>
+public sealed record GenerateTokens(
+    Guid RequestId,
+    string Model,
+    int[] PromptTokens,
+    int[] GeneratedTokens,
+    SamplingParameters Sampling,
+    GenerationLimits Limits,
+    Uri ReplyAddress,
+    int Priority,
+    int Attempt,
+    DateTimeOffset AcceptedAt,
+    DateTimeOffset RoutedAt);

@@ -1,0 +1,11 @@
+namespace Suite.Contracts;
+
+/// <summary>What a client may know about a served model; shown by /v1/models.</summary>
+public sealed record ModelDescription(
+    string Id,
+    string OwnedBy,
+    int ContextLength,
+    int VocabularySize,
+    bool SmokeTestModel,
+    string Description,
+    DateTimeOffset CreatedAt);

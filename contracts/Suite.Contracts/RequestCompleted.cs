@@ -1,0 +1,23 @@
+namespace Suite.Contracts;
+
+/// <summary>
+/// Lifecycle event the gateway publishes once per finished request (success, failure or cancel) for telemetry:
+/// client-observed latencies plus what the worker reported.
+/// </summary>
+public sealed record RequestCompleted(
+    Guid RequestId,
+    string Model,
+    string Backend,
+    string WorkerId,
+    string Endpoint,
+    int StatusCode,
+    FinishReason? FinishReason,
+    int PromptTokens,
+    int CompletionTokens,
+    double? TimeToFirstTokenSeconds,
+    double EndToEndSeconds,
+    double QueueSeconds,
+    double PrefillSeconds,
+    double DecodeSeconds,
+    float[] InterTokenSeconds,
+    DateTimeOffset CompletedAt);

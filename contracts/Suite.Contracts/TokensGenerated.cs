@@ -1,0 +1,13 @@
+namespace Suite.Contracts;
+
+/// <summary>
+/// A chunk of a stream: the tokens produced since the previous chunk and the text they complete. Text never ends in
+/// half a character; bytes of an unfinished character wait for the next chunk. <see cref="Index"/> counts chunks from 0.
+/// </summary>
+public sealed record TokensGenerated(
+    Guid RequestId,
+    int Index,
+    int[] Tokens,
+    string Text,
+    string WorkerId,
+    string Backend);

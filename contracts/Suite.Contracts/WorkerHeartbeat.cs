@@ -1,0 +1,25 @@
+namespace Suite.Contracts;
+
+/// <summary>
+/// Event each worker publishes every few hundred milliseconds: who it is, what it serves, and how loaded it is.
+/// The router's registry and the telemetry gauges are built from these alone.
+/// </summary>
+public sealed record WorkerHeartbeat(
+    string WorkerId,
+    Uri Address,
+    string Backend,
+    string Pool,
+    string Model,
+    bool Simulated,
+    string Device,
+    int MaxSequences,
+    int RunningSequences,
+    int WaitingSequences,
+    int MaxWaiting,
+    long KvCapacityTokens,
+    long KvUsedTokens,
+    int ContextLength,
+    double TtftSecondsEwma,
+    double ItlSecondsEwma,
+    DateTimeOffset SentAt,
+    ModelDescription ModelInfo);

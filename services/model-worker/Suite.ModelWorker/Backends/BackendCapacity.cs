@@ -1,0 +1,11 @@
+namespace Suite.ModelWorker.Backends;
+
+/// <summary>A snapshot of a backend's load.</summary>
+public sealed record BackendCapacity(
+    int MaxSequences,
+    int RunningSequences,
+    int WaitingSequences,
+    int MaxWaiting,
+    long KvCapacityTokens,
+    long KvUsedTokens,
+    int ContextLength);
