@@ -1,1 +1,12 @@
-return;
+using Suite.ModelWorker;
+using Suite.ServiceDefaults;
+using Suite.ServiceDefaults.Bus;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("http://127.0.0.1:8083");
+builder.AddModelWorker();
+builder.AddSuiteBus();
+
+var app = builder.Build();
+app.MapGet("/health", () => Results.Ok(new { status = "healthy", service = "model-worker" }));
+app.Run();

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Suite.Gateway.Models;
+using Suite.Gateway.OpenAi;
+
+namespace Suite.Gateway.Apis;
+
+/// <summary>The OpenAI-compatible surface: chat completions, completions, models.</summary>
+public static class OpenAiApi
+{
+    public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/chat/completions", (HttpContext context, GenerationHandler handler) => handler.HandleAsync(context, GenerationKind.ChatCompletion));
+        app.MapPost("/v1/completions", (HttpContext context, GenerationHandler handler) => handler.HandleAsync(context, GenerationKind.Completion));
+        app.MapGet("/v1/models", ListModelsAsync);
+        app.MapGet("/v1/models/{id}", GetModelAsync);
+        return app;
+    }
+
+    private static async Task ListModelsAsync(HttpContext context, ModelDirectory directory)
+    {
+        var listed = await directory.GetAsync(includeWorkers: false, context.RequestAborted).ConfigureAwait(false);
+        context.Response.ContentType = "application/json";
+        await using var json = JsonOutput.Create(context.Response.Body);
+        json.WriteStartObject();
+        json.WriteString("object", "list");
+        json.WriteStartArray("data");
+        foreach (var served in listed.Models)
+        {
+            WriteModel(json, served);
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+        await json.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task GetModelAsync(HttpContext context, string id, ModelDirectory directory)
+    {
+        var listed = await directory.GetAsync(includeWorkers: false, context.RequestAborted).ConfigureAwait(false);
+        var served = listed.Models.FirstOrDefault(m => m.Model.Id == id);
+        if (served is null)
+        {
+            await ErrorWriter.WriteAsync(context, OpenAiError.ModelNotFound(id)).ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.ContentType = "application/json";
+        await using var json = JsonOutput.Create(context.Response.Body);
+        WriteModel(json, served);
+        await json.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static void WriteModel(Utf8JsonWriter json, Suite.Contracts.ServedModel served)
+    {
+        var model = served.Model;
+        json.WriteStartObject();
+        json.WriteString("id", model.Id);
+        json.WriteString("object", "model");
+        json.WriteNumber("created", model.CreatedAt.ToUnixTimeSeconds());
+        json.WriteString("owned_by", model.OwnedBy);
+        json.WriteNumber("max_model_len", model.ContextLength);
+        json.WriteStartArray("backends");
+        foreach (var backend in served.Backends)
+        {
+            json.WriteStringValue(backend);
+        }
+
+        json.WriteEndArray();
+        json.WriteBoolean("simulated", served.Backends.Count > 0 && served.Backends.All(b => b == "sim"));
+        json.WriteBoolean("smoke_test_model", model.SmokeTestModel);
+        json.WriteString("description", model.Description);
+        json.WriteEndObject();
+    }
+}

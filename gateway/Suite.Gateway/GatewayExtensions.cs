@@ -1,0 +1,56 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Suite.Contracts;
+using Suite.Gateway.Apis;
+using Suite.Gateway.Health;
+using Suite.Gateway.Models;
+using Suite.Gateway.OpenAi;
+using Suite.Gateway.Streaming;
+using Suite.ServiceDefaults.Bus;
+using Suite.ServiceDefaults.Configuration;
+
+namespace Suite.Gateway;
+
+/// <summary>Composes the gateway (HTTP edge) into a host.</summary>
+public static class GatewayExtensions
+{
+    public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
+    {
+        builder.AddValidatedOptions<GatewayOptions>(GatewayOptions.Section);
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        });
+        var reply = new ReplyEndpoint();
+        builder.Services.AddSingleton(reply);
+        builder.Services.AddSingleton<StreamRegistry>();
+        builder.Services.AddSingleton<GenerationClient>();
+        builder.Services.AddSingleton<ModelDirectory>();
+        builder.Services.AddSingleton<ConcurrencyGate>();
+        builder.Services.AddSingleton<GenerationHandler>();
+        builder.SuiteBus()
+            .Register(x =>
+            {
+                x.AddConsumer<GatewayReplyConsumer>();
+                x.AddRequestClient<GetModels>(QueueNames.Address(QueueNames.Router));
+                x.AddRequestClient<TokenizeText>(QueueNames.Address(QueueNames.Tokenizer));
+                x.AddRequestClient<DetokenizeTokens>(QueueNames.Address(QueueNames.Tokenizer));
+            })
+            .Endpoint((context, cfg) => cfg.ReceiveEndpoint(reply.Queue, e => e.ConfigureConsumer<GatewayReplyConsumer>(context)));
+        return builder;
+    }
+
+    public static WebApplication MapGateway(this WebApplication app)
+    {
+        app.UseMiddleware<ApiKeyMiddleware>();
+        app.MapOpenAiApi();
+        app.MapTokenizeApi();
+        app.MapHealthApi();
+        return app;
+    }
+}

@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Suite.Gateway;
+
+/// <summary>Gateway settings (section <c>Gateway</c>).</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>Requests in flight at once; beyond this a request gets 429 with Retry-After.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxConcurrentRequests { get; set; } = 1024;
+
+    /// <summary>Longest silence from the pipeline (before the first token or between chunks) before a 504.</summary>
+    [Range(1, 86_400)]
+    public int StreamIdleTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>How long the list of served models is cached.</summary>
+    [Range(0, 3600)]
+    public double ModelsCacheSeconds { get; set; } = 1;
+
+    /// <summary>When non-empty, every /v1 request needs <c>Authorization: Bearer &lt;one of these&gt;</c>.</summary>
+    public List<string> ApiKeys { get; set; } = [];
+
+    /// <summary>Longest request body accepted, in bytes.</summary>
+    [Range(1024, 1L << 31)]
+    public long MaxRequestBodyBytes { get; set; } = 32L * 1024 * 1024;
+}

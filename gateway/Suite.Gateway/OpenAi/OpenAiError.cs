@@ -1,0 +1,14 @@
+namespace Suite.Gateway.OpenAi;
+
+/// <summary>
+/// An error a client reads, in OpenAI's shape: <c>{"error":{"message","type","param","code"}}</c>, with the HTTP
+/// status and, for 429/503, how many seconds to wait (sent as Retry-After).
+/// </summary>
+public sealed record OpenAiError(int StatusCode, string Type, string Message, string? Param = null, string? Code = null, int? RetryAfterSeconds = null)
+{
+    public static OpenAiError Invalid(string message, string? param = null, string? code = null)
+        => new(400, "invalid_request_error", message, param, code);
+
+    public static OpenAiError ModelNotFound(string model)
+        => new(404, "invalid_request_error", $"The model `{model}` does not exist or you do not have access to it.", "model", "model_not_found");
+}

@@ -1,0 +1,52 @@
+using System.Diagnostics;
+using Suite.Contracts;
+using Suite.Gateway.Streaming;
+
+namespace Suite.Gateway.OpenAi;
+
+/// <summary>What the gateway learns about a request while serving it; becomes one <see cref="RequestCompleted"/> event.</summary>
+internal sealed class RunOutcome(ParsedGeneration request, string endpoint)
+{
+    private GenerationCompleted? _completed;
+    private string _backend = string.Empty;
+    private string _worker = string.Empty;
+    private int _tokens;
+
+    public int Status { get; set; } = 200;
+
+    public void Observe(TokensGenerated chunk)
+    {
+        _backend = chunk.Backend;
+        _worker = chunk.WorkerId;
+        _tokens += chunk.Tokens.Length;
+    }
+
+    public void Observe(GenerationCompleted completed)
+    {
+        _completed = completed;
+        _backend = completed.Backend;
+        _worker = completed.WorkerId;
+    }
+
+    public RequestCompleted ToEvent(GenerationRun run, long now)
+    {
+        var timings = _completed?.Timings;
+        return new RequestCompleted(
+            run.RequestId,
+            request.Model,
+            _backend,
+            _worker,
+            endpoint,
+            Status,
+            _completed?.FinishReason ?? (Status == 499 ? FinishReason.Cancelled : null),
+            _completed?.PromptTokens ?? 0,
+            _completed?.CompletionTokens ?? _tokens,
+            run.FirstTokenTimestamp is { } first ? run.SecondsSinceAccepted(first) : null,
+            run.SecondsSinceAccepted(now),
+            timings?.QueueSeconds ?? 0,
+            timings?.PrefillSeconds ?? 0,
+            timings?.DecodeSeconds ?? 0,
+            timings?.InterTokenSeconds ?? [],
+            DateTimeOffset.UtcNow);
+    }
+}

@@ -1,0 +1,13 @@
+using Suite.Contracts;
+
+namespace Suite.Gateway.Streaming;
+
+/// <summary>This gateway instance's own queue: every chunk, completion and failure for its requests comes here.</summary>
+public sealed class ReplyEndpoint
+{
+    public string Instance { get; } = $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+
+    public string Queue => QueueNames.Gateway(Instance);
+
+    public Uri Address => QueueNames.Address(Queue);
+}

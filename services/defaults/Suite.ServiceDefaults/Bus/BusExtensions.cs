@@ -1,0 +1,96 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Suite.ServiceDefaults.Bus;
+
+/// <summary>Builds the one MassTransit bus of a process from what its services registered.</summary>
+public static class BusExtensions
+{
+    private const string RegistrationsKey = "Suite.BusRegistrations";
+
+    /// <summary>The registrations of this host; services add consumers and endpoints here.</summary>
+    public static SuiteBusRegistrations SuiteBus(this IHostApplicationBuilder builder)
+    {
+        if (!builder.Properties.TryGetValue(RegistrationsKey, out var value))
+        {
+            value = new SuiteBusRegistrations();
+            builder.Properties[RegistrationsKey] = value;
+        }
+
+        return (SuiteBusRegistrations)value;
+    }
+
+    /// <summary>Reads the transport settings (section <c>Bus</c>; <c>SUITE_RABBITMQ_URI</c> overrides the URI).</summary>
+    public static BusOptions ReadBusOptions(this IConfiguration configuration)
+    {
+        var options = new BusOptions();
+        configuration.GetSection(BusOptions.Section).Bind(options);
+        if (configuration["SUITE_RABBITMQ_URI"] is { Length: > 0 } uri)
+        {
+            options.RabbitMqUri = uri;
+            options.Transport = BusTransport.RabbitMq;
+        }
+
+        if (configuration["SUITE_BUS"] is { Length: > 0 } transport)
+        {
+            options.Transport = Enum.Parse<BusTransport>(transport, ignoreCase: true);
+        }
+
+        return options;
+    }
+
+    /// <summary>Builds the bus. Call once, after every service has registered its consumers.</summary>
+    public static IHostApplicationBuilder AddSuiteBus(this IHostApplicationBuilder builder)
+    {
+        var registrations = builder.SuiteBus();
+        registrations.Built = true;
+        var options = builder.Configuration.ReadBusOptions();
+        builder.Services.AddSingleton(Options.Create(options));
+
+        // The host must not report started before exchanges and queues exist, or first messages are dropped.
+        builder.Services.Configure<MassTransitHostOptions>(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StartTimeout = TimeSpan.FromSeconds(60);
+            o.StopTimeout = TimeSpan.FromSeconds(15);
+        });
+
+        builder.Services.AddMassTransit(x =>
+        {
+            foreach (var register in registrations.Registrations)
+            {
+                register(x);
+            }
+
+            if (options.Transport == BusTransport.InMemory)
+            {
+                x.UsingInMemory((context, cfg) =>
+                {
+                    cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
+                    ConfigureEndpoints(context, cfg, registrations);
+                });
+            }
+            else
+            {
+                x.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(new Uri(options.RabbitMqUri));
+                    cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
+                    ConfigureEndpoints(context, cfg, registrations);
+                });
+            }
+        });
+        return builder;
+    }
+
+    private static void ConfigureEndpoints(IBusRegistrationContext context, IBusFactoryConfigurator cfg, SuiteBusRegistrations registrations)
+    {
+        foreach (var endpoint in registrations.Endpoints)
+        {
+            endpoint(context, cfg);
+        }
+    }
+}

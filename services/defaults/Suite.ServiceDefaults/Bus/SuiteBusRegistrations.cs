@@ -1,0 +1,41 @@
+using MassTransit;
+
+namespace Suite.ServiceDefaults.Bus;
+
+/// <summary>
+/// Consumers and receive endpoints that services contribute before the bus is built. Each service's
+/// <c>Add&lt;Service&gt;()</c> adds to this; <see cref="BusExtensions.AddSuiteBus"/> turns it into one MassTransit bus,
+/// so the same service code runs alone or composed with others in one process.
+/// </summary>
+public sealed class SuiteBusRegistrations
+{
+    internal List<Action<IBusRegistrationConfigurator>> Registrations { get; } = [];
+
+    internal List<Action<IBusRegistrationContext, IBusFactoryConfigurator>> Endpoints { get; } = [];
+
+    internal bool Built { get; set; }
+
+    /// <summary>Registers consumers (e.g. <c>x.AddConsumer&lt;T&gt;()</c>).</summary>
+    public SuiteBusRegistrations Register(Action<IBusRegistrationConfigurator> configure)
+    {
+        EnsureOpen();
+        Registrations.Add(configure);
+        return this;
+    }
+
+    /// <summary>Declares a receive endpoint with an explicit queue name.</summary>
+    public SuiteBusRegistrations Endpoint(Action<IBusRegistrationContext, IBusFactoryConfigurator> configure)
+    {
+        EnsureOpen();
+        Endpoints.Add(configure);
+        return this;
+    }
+
+    private void EnsureOpen()
+    {
+        if (Built)
+        {
+            throw new InvalidOperationException("The bus is already built: call AddSuiteBus() after every Add<Service>().");
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using Suite.ModelWorker.Backends;
+using Suite.ModelWorker.Backends.LlamaCpp;
+using Suite.Models.Catalog;
+
+namespace Suite.ModelWorker.Hosting;
+
+/// <summary>
+/// Builds the configured backend: selects the llama.cpp native library for cpu/cuda/cann (failing with what is
+/// missing), resolves the model, and loads it.
+/// </summary>
+public sealed class BackendFactory(ModelResolution models) : IBackendFactory
+{
+    public Task<IInferenceBackend> CreateAsync(ModelWorkerOptions options, CancellationToken cancellationToken)
+    {
+        if (options.Backend == "sim")
+        {
+            throw new BackendUnavailableException(
+                "sim",
+                ["The 'sim' backend is not part of this build yet; use cpu (default), or cuda/cann with SUITE_NATIVE_LIBRARY_PATH."]);
+        }
+
+        var selection = NativeLibrarySelector.Configure(options.Backend, options.NativeLibraryPath);
+        return Task.Run<IInferenceBackend>(
+            () =>
+            {
+                var model = models.Model;
+                return new LlamaCppBackend(new LlamaCppBackendOptions
+                {
+                    ModelPath = model.Path,
+                    BackendName = selection.Backend,
+                    Threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount,
+                    MaxSequences = options.MaxSequences,
+                    ContextLength = options.ContextLength > 0 ? options.ContextLength : null,
+                    MaxWaiting = options.MaxWaiting,
+                    KvCacheType = options.ExactNumerics ? KvCacheType.F32 : KvCacheType.F16,
+                    FlashAttention = false,
+                    Model = model.Description,
+                });
+            },
+            cancellationToken);
+    }
+}

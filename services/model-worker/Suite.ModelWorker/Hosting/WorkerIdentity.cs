@@ -1,0 +1,20 @@
+using Suite.Contracts;
+
+namespace Suite.ModelWorker.Hosting;
+
+/// <summary>Who this worker is on the bus: its id, pool and the queue the router sends its work to.</summary>
+public sealed record WorkerIdentity(string WorkerId, string Pool, string Backend)
+{
+    public string Queue => QueueNames.Worker(WorkerId);
+
+    public Uri Address => QueueNames.Address(Queue);
+
+    public static WorkerIdentity From(ModelWorkerOptions options)
+    {
+        var pool = string.IsNullOrWhiteSpace(options.Pool) ? options.Backend : options.Pool;
+        var id = string.IsNullOrWhiteSpace(options.WorkerId)
+            ? $"{pool}-{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}"
+            : options.WorkerId;
+        return new WorkerIdentity(id, pool, options.Backend);
+    }
+}

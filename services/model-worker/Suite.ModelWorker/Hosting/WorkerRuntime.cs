@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Suite.Contracts;
+using Suite.ModelWorker.Backends;
+using Suite.ModelWorker.Streaming;
+
+namespace Suite.ModelWorker.Hosting;
+
+/// <summary>
+/// The worker's live state: the loaded backend, the sequences it is streaming, and latency averages. Consumers hand
+/// work to it; it runs one <see cref="StreamPump"/> per sequence so the consumer returns at once.
+/// </summary>
+public sealed partial class WorkerRuntime(WorkerIdentity identity, IBus bus, ILogger<WorkerRuntime> logger)
+{
+    private readonly ConcurrentDictionary<Guid, ISequence> _active = new();
+    private readonly ConcurrentDictionary<Guid, Task> _pumps = new();
+    private volatile IInferenceBackend? _backend;
+
+    public WorkerIdentity Identity { get; } = identity;
+
+    public LatencyAverages Latency { get; } = new();
+
+    public IInferenceBackend? Backend => _backend;
+
+    public int ActiveStreams => _active.Count;
+
+    internal void Attach(IInferenceBackend backend) => _backend = backend;
+
+    /// <summary>Schedules a sequence and starts streaming it to the reply address.</summary>
+    public async Task StartAsync(GenerateTokens request, CancellationToken cancellationToken)
+    {
+        var reply = await bus.GetSendEndpoint(request.ReplyAddress).ConfigureAwait(false);
+        var backend = _backend;
+        if (backend is null)
+        {
+            await reply.Send(Failure(request, 503, "service_unavailable", "The worker is still loading its model.", retryAfter: 2), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (!string.Equals(request.Model, backend.Model.Id, StringComparison.Ordinal))
+        {
+            await reply.Send(Failure(request, 404, "invalid_request_error", $"The model '{request.Model}' is not served by worker {Identity.WorkerId}.", code: "model_not_found"), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var prefix = request.GeneratedTokens.Length == 0 ? request.PromptTokens : [.. request.PromptTokens, .. request.GeneratedTokens];
+        var maxNew = request.Limits.MaxTokens is { } max ? Math.Max(0, max - request.GeneratedTokens.Length) : int.MaxValue;
+        ISequence sequence;
+        try
+        {
+            sequence = backend.Schedule(new SequenceRequest(request.RequestId, prefix, request.Sampling, maxNew, request.Limits.IgnoreEos, request.Priority));
+        }
+        catch (BackendFullException e)
+        {
+            await reply.Send(Failure(request, 503, "service_unavailable", e.Message, retryAfter: 1, code: "worker_overloaded"), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (ArgumentException e)
+        {
+            await reply.Send(Failure(request, 400, "invalid_request_error", e.Message, param: "messages", code: "context_length_exceeded"), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        _active[request.RequestId] = sequence;
+        var pump = new StreamPump(request, sequence, backend, Identity, reply, Latency);
+        _pumps[request.RequestId] = RunPumpAsync(request.RequestId, pump);
+    }
+
+    /// <summary>Cancels a sequence this worker is running, if it is one of ours.</summary>
+    public bool Cancel(Guid requestId)
+    {
+        if (_active.TryGetValue(requestId, out var sequence))
+        {
+            sequence.Cancel();
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>On shutdown: cancel every stream and wait (bounded) for their final messages.</summary>
+    public async Task DrainAsync(TimeSpan timeout)
+    {
+        foreach (var sequence in _active.Values)
+        {
+            sequence.Cancel();
+        }
+
+        await Task.WhenAny(Task.WhenAll(_pumps.Values), Task.Delay(timeout)).ConfigureAwait(false);
+    }
+
+    private async Task RunPumpAsync(Guid requestId, StreamPump pump)
+    {
+        try
+        {
+            await pump.RunAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogPumpFailed(logger, e, requestId);
+        }
+        finally
+        {
+            _active.TryRemove(requestId, out _);
+            _pumps.TryRemove(requestId, out _);
+        }
+    }
+
+    private GenerationFailed Failure(GenerateTokens request, int status, string type, string message, int? retryAfter = null, string? param = null, string? code = null)
+        => new(request.RequestId, status, type, message, param, code, retryAfter, Identity.WorkerId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stream of request {RequestId} failed")]
+    private static partial void LogPumpFailed(ILogger logger, Exception exception, Guid requestId);
+}

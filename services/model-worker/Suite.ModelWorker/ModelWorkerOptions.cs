@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Suite.ModelWorker;
+
+/// <summary>
+/// Worker settings (section <c>Worker</c>; environment <c>Worker__Backend</c> etc., or the shorthands
+/// <c>SUITE_BACKEND</c>, <c>SUITE_POOL</c>, <c>SUITE_NATIVE_LIBRARY_PATH</c>).
+/// </summary>
+public sealed class ModelWorkerOptions
+{
+    public const string Section = "Worker";
+
+    /// <summary>cpu, cuda, cann or sim.</summary>
+    [Required]
+    [RegularExpression("^(cpu|cuda|cann|sim)$", ErrorMessage = "Backend must be one of cpu, cuda, cann, sim.")]
+    public string Backend { get; set; } = "cpu";
+
+    /// <summary>The pool this worker belongs to; defaults to the backend name.</summary>
+    public string? Pool { get; set; }
+
+    /// <summary>Stable id of this worker; generated from host, pool and process id when empty.</summary>
+    public string? WorkerId { get; set; }
+
+    /// <summary>Directory holding a CUDA or CANN build of llama.cpp (libllama.so and libggml*.so).</summary>
+    public string? NativeLibraryPath { get; set; }
+
+    /// <summary>Engine threads; 0 means one per core.</summary>
+    [Range(0, 1024)]
+    public int Threads { get; set; }
+
+    /// <summary>Sequences decoded together in one batch.</summary>
+    [Range(1, 1024)]
+    public int MaxSequences { get; set; } = 16;
+
+    /// <summary>Context per sequence in tokens; 0 means min(model's trained context, 4096).</summary>
+    [Range(0, 1 << 20)]
+    public int ContextLength { get; set; }
+
+    /// <summary>Sequences allowed to wait for a slot before new ones are refused with 503.</summary>
+    [Range(0, 100_000)]
+    public int MaxWaiting { get; set; } = 256;
+
+    /// <summary>Use F32 KV cache and no flash attention: slower, but a sequence decodes the same alone or batched.</summary>
+    public bool ExactNumerics { get; set; }
+
+    [Range(50, 60_000)]
+    public int HeartbeatIntervalMilliseconds { get; set; } = 500;
+}

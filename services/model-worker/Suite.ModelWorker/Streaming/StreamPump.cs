@@ -1,0 +1,89 @@
+using System.Text;
+using MassTransit;
+using Suite.Contracts;
+using Suite.ModelWorker.Backends;
+using Suite.ModelWorker.Hosting;
+
+namespace Suite.ModelWorker.Streaming;
+
+/// <summary>
+/// Streams one sequence to its reply address. Each chunk carries every token produced since the previous chunk, so
+/// under load chunks grow instead of messages multiplying; text is decoded incrementally and checked for stop strings
+/// here, where it is born.
+/// </summary>
+public sealed class StreamPump(
+    GenerateTokens request,
+    ISequence sequence,
+    IInferenceBackend backend,
+    WorkerIdentity identity,
+    ISendEndpoint reply,
+    LatencyAverages latency)
+{
+    public async Task RunAsync()
+    {
+        var decoder = new Utf8StreamDecoder(backend.Vocabulary);
+        var matcher = new StopStringMatcher(request.Limits.Stop);
+        var text = new StringBuilder();
+        if (request.GeneratedTokens.Length > 0)
+        {
+            // A continuation: the client already has the text of these tokens; prime the decoder so a character
+            // split across the hand-over still decodes whole.
+            decoder.Append(request.GeneratedTokens, text);
+        }
+
+        var emitted = text.Length;
+        var index = 0;
+        var sentTokens = 0;
+        var stoppedByString = false;
+        var batch = new List<int>(64);
+        var reader = sequence.Tokens;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (reader.TryRead(out var token))
+            {
+                batch.Add(token);
+            }
+
+            if (stoppedByString || batch.Count == 0)
+            {
+                continue;
+            }
+
+            decoder.Append(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch), text);
+            var pending = text.ToString(emitted, text.Length - emitted);
+            var (stopAt, safe) = matcher.Scan(pending);
+            if (stopAt >= 0)
+            {
+                stoppedByString = true;
+                sequence.Cancel();
+            }
+
+            var output = pending[..safe];
+            emitted += output.Length;
+            sentTokens += batch.Count;
+            await reply.Send(new TokensGenerated(request.RequestId, index++, batch.ToArray(), output, identity.WorkerId, backend.Info.Name)).ConfigureAwait(false);
+        }
+
+        var outcome = await sequence.Completion.ConfigureAwait(false);
+        if (!stoppedByString && outcome.Reason != FinishReason.Error)
+        {
+            decoder.Flush(text);
+            if (text.Length > emitted)
+            {
+                await reply.Send(new TokensGenerated(request.RequestId, index++, [], text.ToString(emitted, text.Length - emitted), identity.WorkerId, backend.Info.Name)).ConfigureAwait(false);
+            }
+        }
+
+        if (outcome.Reason == FinishReason.Error)
+        {
+            await reply.Send(new GenerationFailed(request.RequestId, 500, "server_error", $"The engine failed: {outcome.Error}", null, "engine_error", null, identity.WorkerId)).ConfigureAwait(false);
+            return;
+        }
+
+        latency.Observe(outcome.FirstTokenSeconds, outcome.InterTokenSeconds);
+        var reason = stoppedByString ? FinishReason.Stop : outcome.Reason;
+        var timings = new WorkerTimings(outcome.QueueSeconds, outcome.PrefillSeconds, outcome.FirstTokenSeconds, outcome.DecodeSeconds, outcome.InterTokenSeconds);
+        await reply.Send(new GenerationCompleted(request.RequestId, reason, request.PromptTokens.Length, request.GeneratedTokens.Length + sentTokens, index, identity.WorkerId, backend.Info.Name, backend.Info.Simulated, timings)).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,38 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Suite.Contracts;
+using Suite.Router.Consumers;
+using Suite.Router.Policy;
+using Suite.Router.Registry;
+using Suite.ServiceDefaults.Bus;
+using Suite.ServiceDefaults.Configuration;
+
+namespace Suite.Router;
+
+/// <summary>Composes the router service into a host.</summary>
+public static class RouterExtensions
+{
+    public static IHostApplicationBuilder AddRouter(this IHostApplicationBuilder builder)
+    {
+        builder.AddValidatedOptions<RouterOptions>(RouterOptions.Section);
+        builder.Services.AddSingleton<WorkerRegistry>();
+        builder.Services.AddSingleton<IRoutingPolicy, LeastLoadedPolicy>();
+        builder.SuiteBus()
+            .Register(x =>
+            {
+                x.AddConsumer<WorkerHeartbeatConsumer>();
+                x.AddConsumer<RouteGenerationConsumer>();
+                x.AddConsumer<GetModelsConsumer>();
+                x.AddConsumer<RouterHealthConsumer>();
+            })
+            .Endpoint((context, cfg) => cfg.ReceiveEndpoint(QueueNames.Router, e =>
+            {
+                e.ConfigureConsumer<WorkerHeartbeatConsumer>(context);
+                e.ConfigureConsumer<RouteGenerationConsumer>(context);
+                e.ConfigureConsumer<GetModelsConsumer>(context);
+                e.ConfigureConsumer<RouterHealthConsumer>(context);
+            }));
+        return builder;
+    }
+}

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Suite.Router;
+
+/// <summary>Router settings (section <c>Router</c>).</summary>
+public sealed class RouterOptions
+{
+    public const string Section = "Router";
+
+    /// <summary>A worker whose last heartbeat is older than this leaves the registry.</summary>
+    [Range(0.2, 600)]
+    public double WorkerTimeoutSeconds { get; set; } = 3;
+
+    /// <summary>
+    /// Backends in order of preference (e.g. cuda, cann, cpu, sim). A request goes to the most preferred backend that
+    /// has a free slot; when every preferred worker is full it goes to the least loaded worker of any backend.
+    /// Backends not listed come after the listed ones.
+    /// </summary>
+    public List<string> BackendPreference { get; set; } = ["cuda", "cann", "cpu", "sim"];
+
+    /// <summary>Seconds a client is told to wait (Retry-After) when no worker can take the request.</summary>
+    [Range(1, 3600)]
+    public int RetryAfterSeconds { get; set; } = 2;
+}

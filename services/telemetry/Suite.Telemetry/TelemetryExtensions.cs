@@ -1,0 +1,22 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Suite.Contracts;
+using Suite.ServiceDefaults.Bus;
+using Suite.Telemetry.Consumers;
+using Suite.Telemetry.Metrics;
+
+namespace Suite.Telemetry;
+
+/// <summary>Composes the telemetry service into a host.</summary>
+public static class TelemetryExtensions
+{
+    public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<SuiteMetrics>();
+        builder.SuiteBus()
+            .Register(x => x.AddConsumer<TelemetryConsumer>())
+            .Endpoint((context, cfg) => cfg.ReceiveEndpoint(QueueNames.Telemetry, e => e.ConfigureConsumer<TelemetryConsumer>(context)));
+        return builder;
+    }
+}

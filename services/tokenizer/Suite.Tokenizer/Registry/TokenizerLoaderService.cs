@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Suite.Models.Catalog;
+using Suite.Models.Gguf;
+using Suite.Tokenizer.Core;
+using Suite.Tokenizer.Core.Loading;
+using Suite.Tokenizer.LlamaCpp;
+
+namespace Suite.Tokenizer.Registry;
+
+/// <summary>
+/// Loads the served model's tokenizer before the service takes requests: the C# byte-level BPE from the GGUF's
+/// metadata when it supports the vocabulary, else llama.cpp's own tokenizer as the universal fallback.
+/// </summary>
+public sealed partial class TokenizerLoaderService(ModelResolution models, TokenizerRegistry registry, ILogger<TokenizerLoaderService> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.Run(Load, cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private void Load()
+    {
+        var model = models.Model;
+        var gguf = GgufReader.Read(model.Path);
+        ITextTokenizer tokenizer;
+        try
+        {
+            tokenizer = TokenizerLoader.FromGguf(gguf);
+        }
+        catch (NotSupportedException e)
+        {
+            LogFallback(logger, model.Description.Id, e.Message);
+            tokenizer = LlamaCppTokenizer.Load(model.Path, gguf.GetString("tokenizer.chat_template") is not null);
+        }
+
+        registry.Add(new ModelTokenizer(model.Description.Id, tokenizer, gguf.ContextLength ?? model.Description.ContextLength));
+        LogLoaded(logger, model.Description.Id, tokenizer.Name, tokenizer.VocabularySize, tokenizer.ChatTemplate?.Name ?? "none");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tokenizer for {Model}: {Tokenizer}, {Vocabulary} tokens, chat template {Template}")]
+    private static partial void LogLoaded(ILogger logger, string model, string tokenizer, int vocabulary, string template);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "C# tokenizer cannot load {Model} ({Reason}); using llama.cpp's tokenizer")]
+    private static partial void LogFallback(ILogger logger, string model, string reason);
+}

@@ -1,0 +1,38 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Suite.Contracts;
+using Suite.Models.Catalog;
+using Suite.ServiceDefaults.Bus;
+using Suite.Tokenizer.Consumers;
+using Suite.Tokenizer.Registry;
+
+namespace Suite.Tokenizer;
+
+/// <summary>Composes the tokenizer service into a host.</summary>
+public static class TokenizerExtensions
+{
+    public static IHostApplicationBuilder AddTokenizer(this IHostApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.Services.TryAddSingleton(_ => new ModelResolution(ModelCatalogSettings.FromVariables(k => configuration[k])));
+        builder.Services.AddSingleton<TokenizerRegistry>();
+        builder.Services.AddSingleton<PromptEncoder>();
+        builder.Services.AddHostedService<TokenizerLoaderService>();
+        builder.SuiteBus()
+            .Register(x =>
+            {
+                x.AddConsumer<PrepareGenerationConsumer>();
+                x.AddConsumer<TokenizeConsumer>();
+                x.AddConsumer<TokenizerEventsConsumer>();
+            })
+            .Endpoint((context, cfg) => cfg.ReceiveEndpoint(QueueNames.Tokenizer, e =>
+            {
+                e.ConfigureConsumer<PrepareGenerationConsumer>(context);
+                e.ConfigureConsumer<TokenizeConsumer>(context);
+                e.ConfigureConsumer<TokenizerEventsConsumer>(context);
+            }));
+        return builder;
+    }
+}
