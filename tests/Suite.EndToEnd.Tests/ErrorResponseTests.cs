@@ -1,0 +1,97 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Suite.EndToEnd.Tests.Infrastructure;
+
+namespace Suite.EndToEnd.Tests;
+
+/// <summary>Every malformed request gets OpenAI's error shape with the right status, type, param and code.</summary>
+[Collection(EmbeddedSuiteCollection.Name)]
+public sealed class ErrorResponseTests(EmbeddedSuiteFixture suite)
+{
+    public static TheoryData<string, string, int, string?, string?> BadRequests => new()
+    {
+        { "/v1/chat/completions", "{\"model\": \"suite-smoke\", \"messages\": [", 400, null, "invalid_json" },
+        { "/v1/chat/completions", "not json at all", 400, null, "invalid_json" },
+        { "/v1/chat/completions", "{\"model\":\"nope\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 404, "model", "model_not_found" },
+        { "/v1/completions", "{\"model\":\"nope\",\"prompt\":\"hi\"}", 404, "model", "model_not_found" },
+        { "/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 400, "model", "missing_required_parameter" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":-5}", 400, "max_tokens", "integer_below_min_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_completion_tokens\":0}", 400, "max_completion_tokens", "integer_below_min_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"temperature\":2.5}", 400, "temperature", "decimal_above_max_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"temperature\":-0.1}", 400, "temperature", "decimal_below_min_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"top_p\":1.5}", 400, "top_p", "decimal_above_max_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[]}", 400, "messages", "empty_array" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\"}", 400, "messages", "missing_required_parameter" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":\"hello\"}", 400, "messages", "invalid_type" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[\"hello\"]}", 400, "messages[0]", "invalid_type" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"content\":\"hi\"}]}", 400, "messages[0].role", "missing_required_parameter" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"wizard\",\"content\":\"hi\"}]}", 400, "messages[0].role", "invalid_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\"}]}", 400, "messages[0].content", "missing_required_parameter" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"n\":2}", 400, "n", "unsupported_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stop\":[\"a\",\"b\",\"c\",\"d\",\"e\"]}", 400, "stop", "array_above_max_length" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream_options\":{\"include_usage\":true}}", 400, "stream_options", "invalid_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":100000}", 400, "messages", "context_length_exceeded" },
+        { "/v1/completions", "{\"model\":\"suite-smoke\"}", 400, "prompt", "missing_required_parameter" },
+        { "/v1/completions", "{\"model\":\"suite-smoke\",\"prompt\":42}", 400, "prompt", "invalid_type" },
+        { "/v1/completions", "{\"model\":\"suite-smoke\",\"prompt\":[1,2,999999999]}", 400, "prompt", "invalid_value" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task Post_BadRequest_ReturnsOpenAiError(string path, string body, int status, string? param, string? code)
+    {
+        using var response = await suite.Http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var error = await ReadErrorAsync(response);
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("message").GetString()));
+        Assert.Equal(param, error.GetProperty("param").GetString());
+        Assert.Equal(code, error.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Post_PromptLongerThanContext_SaysBothNumbers()
+    {
+        var prompt = string.Concat(Enumerable.Repeat("hello world ", 3000));
+        using var tokenized = await suite.Http.PostAsync("/tokenize", Json(new { model = EmbeddedSuiteFixture.Model, prompt }), TestContext.Current.CancellationToken);
+        var count = JsonDocument.Parse(await tokenized.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("count").GetInt32();
+        Assert.True(count > 4096);
+        using var response = await suite.Http.PostAsync("/v1/completions", Json(new { model = EmbeddedSuiteFixture.Model, prompt }), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var message = (await ReadErrorAsync(response)).GetProperty("message").GetString()!;
+        Assert.Contains("maximum context length is 4096 tokens", message, StringComparison.Ordinal);
+        Assert.Contains($"resulted in {count} tokens", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Post_StreamingRequestRefusedDownstream_GetsStatusNotStream()
+    {
+        using var response = await suite.Http.PostAsync("/v1/chat/completions", Json(new
+        {
+            model = EmbeddedSuiteFixture.Model,
+            stream = true,
+            max_tokens = 100_000,
+            messages = new[] { new { role = "user", content = "hi" } },
+        }), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("context_length_exceeded", (await ReadErrorAsync(response)).GetProperty("code").GetString());
+    }
+
+    internal static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+
+    private static async Task<JsonElement> ReadErrorAsync(HttpResponseMessage response)
+    {
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+        Assert.Equal(JsonValueKind.Object, body.ValueKind);
+        Assert.Single(body.EnumerateObject());
+        var error = body.GetProperty("error");
+        foreach (var field in new[] { "message", "type", "param", "code" })
+        {
+            Assert.True(error.TryGetProperty(field, out _), $"error.{field} missing");
+        }
+
+        return error;
+    }
+}
