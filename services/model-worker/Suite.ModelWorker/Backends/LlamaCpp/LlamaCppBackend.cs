@@ -1,0 +1,163 @@
+using LLama.Native;
+using Suite.Contracts;
+using Suite.ModelWorker.Engine;
+using Suite.Models.Catalog;
+
+namespace Suite.ModelWorker.Backends.LlamaCpp;
+
+/// <summary>
+/// Real llama.cpp inference (LLamaSharp's low-level API) with continuous batching on one context. The KV cache is
+/// non-unified: llama.cpp splits n_ctx = MaxSequences × ContextLength into one stream per sequence, so every sequence
+/// can really use ContextLength tokens and sequences never compete for cells.
+/// </summary>
+public sealed class LlamaCppBackend : IInferenceBackend
+{
+    private const int DefaultContextLength = 4096;
+    private const int KvPadding = 256; // llama.cpp pads each sequence's stream to a multiple of 256 cells
+
+    private readonly SafeLlamaModelHandle _model;
+    private readonly SafeLLamaContextHandle _context;
+    private readonly LlamaCppVocabulary _vocabulary;
+    private readonly ContinuousBatchingEngine _engine;
+    private int _disposed;
+
+    public LlamaCppBackend(LlamaCppBackendOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(options);
+        Options = options;
+
+        // Touching NativeApi first runs LLamaSharp's native-library resolution (its static constructor); the struct
+        // defaults below P/Invoke directly and would otherwise look for "libllama" only beside the executable.
+        NativeApi.llama_empty_call();
+        var modelParams = LLamaModelParams.Default();
+        modelParams.n_gpu_layers = options.GpuLayers ?? (options.BackendName == "cpu" ? 0 : 999);
+        _model = SafeLlamaModelHandle.LoadFromFile(options.ModelPath, modelParams);
+        try
+        {
+            var trained = _model.ContextSize;
+            var contextLength = options.ContextLength ?? Math.Min(trained > 0 ? trained : DefaultContextLength, DefaultContextLength);
+            var cellsPerSequence = (contextLength + KvPadding - 1) / KvPadding * KvPadding;
+
+            var contextParams = LLamaContextParams.Default();
+            contextParams.n_ctx = checked((uint)(cellsPerSequence * options.MaxSequences));
+            contextParams.n_seq_max = (uint)options.MaxSequences;
+            contextParams.kv_unified = false;
+            contextParams.n_batch = (uint)options.BatchSize;
+            contextParams.n_ubatch = (uint)options.BatchSize;
+            contextParams.n_threads = options.Threads;
+            contextParams.n_threads_batch = options.Threads;
+            contextParams.llama_flash_attn_type = options.FlashAttention
+                ? LLamaFlashAttentionType.LLAMA_FLASH_ATTENTION_TYPE_ENABLED
+                : LLamaFlashAttentionType.LLAMA_FLASH_ATTENTION_TYPE_DISABLED;
+            var kvType = options.KvCacheType == KvCacheType.F32 ? GGMLType.GGML_TYPE_F32 : GGMLType.GGML_TYPE_F16;
+            contextParams.type_k = kvType;
+            contextParams.type_v = kvType;
+            contextParams.no_perf = true;
+            _context = SafeLLamaContextHandle.Create(_model, contextParams);
+
+            var perSequence = (int)(_context.ContextSize / Math.Max(1u, _context.MaxSeq));
+            if (_context.MaxSeq < options.MaxSequences || perSequence < contextLength)
+            {
+                throw new InvalidOperationException(
+                    $"llama.cpp gave {_context.MaxSeq} sequences × {perSequence} cells; {options.MaxSequences} × {contextLength} were asked for.");
+            }
+
+            _vocabulary = new LlamaCppVocabulary(_model);
+            Model = options.Model ?? ModelCatalog.Describe(options.ModelPath, Path.GetFileNameWithoutExtension(options.ModelPath));
+            Info = new BackendInfo(
+                options.BackendName,
+                DescribeDevice(options),
+                Simulated: false,
+                NativeLibrary: LoadedNativeLibrary.Find("libllama") ?? "unknown");
+            _engine = new ContinuousBatchingEngine(
+                _context, _vocabulary, options.MaxSequences, contextLength, options.BatchSize, options.MaxWaiting);
+        }
+        catch
+        {
+            _context?.Dispose();
+            _model.Dispose();
+            throw;
+        }
+    }
+
+    public LlamaCppBackendOptions Options { get; }
+
+    public BackendInfo Info { get; }
+
+    public ModelDescription Model { get; }
+
+    public ITokenVocabulary Vocabulary => _vocabulary;
+
+    /// <summary>Tokens each sequence may hold (prompt plus generated).</summary>
+    public int ContextLength => _engine.ContextLength;
+
+    public BackendCapacity GetCapacity() => new(
+        MaxSequences: _engine.MaxSequences,
+        RunningSequences: _engine.RunningCount,
+        WaitingSequences: _engine.WaitingCount,
+        MaxWaiting: _engine.MaxWaiting,
+        KvCapacityTokens: (long)_engine.MaxSequences * _engine.ContextLength,
+        KvUsedTokens: _engine.KvUsedTokens,
+        ContextLength: _engine.ContextLength);
+
+    public ISequence Schedule(SequenceRequest request)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        return _engine.Schedule(request);
+    }
+
+    /// <summary>KV cells llama.cpp still holds; a test diagnostic, valid only while nothing runs.</summary>
+    internal long CountKvCellsWhileIdle() => _engine.CountKvCells();
+
+    /// <summary>Converts text to tokens with the model's own tokenizer (special tokens parsed); for tests and tools.</summary>
+    public int[] Tokenize(string text, bool addBos = false) =>
+        _model.Tokenize(text, addBos, true, System.Text.Encoding.UTF8).Select(t => (int)t).ToArray();
+
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        _engine.Dispose();
+        _context.Dispose();
+        _model.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static void Validate(LlamaCppBackendOptions options)
+    {
+        if (!File.Exists(options.ModelPath))
+        {
+            throw new FileNotFoundException($"Model file not found: {options.ModelPath}", options.ModelPath);
+        }
+
+        if (options.MaxSequences < 1 || options.MaxSequences > 256)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxSequences must be 1..256 (llama.cpp's limit).");
+        }
+
+        if (options.BatchSize < options.MaxSequences)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "BatchSize must be at least MaxSequences (one token per running sequence).");
+        }
+
+        if (options.Threads < 1 || options.MaxWaiting < 0 || options.ContextLength is < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "Threads ≥ 1, MaxWaiting ≥ 0 and ContextLength ≥ 2 are required.");
+        }
+    }
+
+    private static string DescribeDevice(LlamaCppBackendOptions options)
+    {
+        if (options.BackendName != "cpu")
+        {
+            return $"{options.BackendName.ToUpperInvariant()} ({options.Threads} CPU threads)";
+        }
+
+        var avx = NativeApi.GetLoadedNativeLibrary(NativeLibraryName.LLama)?.Metadata?.AvxLevel.ToString().ToLowerInvariant();
+        return avx is null ? $"CPU ({options.Threads} threads)" : $"CPU ({avx}, {options.Threads} threads)";
+    }
+}

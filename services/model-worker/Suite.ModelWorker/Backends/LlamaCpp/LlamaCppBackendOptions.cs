@@ -1,0 +1,36 @@
+using Suite.Contracts;
+
+namespace Suite.ModelWorker.Backends.LlamaCpp;
+
+/// <summary>How to run a GGUF model on llama.cpp (through LLamaSharp) with continuous batching.</summary>
+public sealed record LlamaCppBackendOptions
+{
+    public required string ModelPath { get; init; }
+
+    /// <summary>Backend name reported in <see cref="BackendInfo"/>: cpu, cuda or cann (the native library decides the device).</summary>
+    public string BackendName { get; init; } = "cpu";
+
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Sequences decoded together; each gets its own KV stream of <see cref="ContextLength"/> cells.</summary>
+    public int MaxSequences { get; init; } = 16;
+
+    /// <summary>Tokens per sequence (prompt + generated); null = min(model's trained context, 4096).</summary>
+    public int? ContextLength { get; init; }
+
+    /// <summary>Sequences allowed to wait for a slot; one more is refused with <see cref="BackendFullException"/>.</summary>
+    public int MaxWaiting { get; init; } = 256;
+
+    /// <summary>Most tokens in one decode step (running sequences' next tokens plus prefill chunks).</summary>
+    public int BatchSize { get; init; } = 512;
+
+    public bool FlashAttention { get; init; }
+
+    public KvCacheType KvCacheType { get; init; } = KvCacheType.F16;
+
+    /// <summary>Layers to offload to a GPU; null = none for cpu, all otherwise.</summary>
+    public int? GpuLayers { get; init; }
+
+    /// <summary>How the model is described to clients; null = read from the GGUF header, ID = file name.</summary>
+    public ModelDescription? Model { get; init; }
+}
