@@ -5,11 +5,10 @@ public sealed record GenerateTokens(
     Guid RequestId,
     string Model,
     int[] PromptTokens,
-    int[] GeneratedTokens,
     SamplingParameters Sampling,
     GenerationLimits Limits,
     Uri ReplyAddress,
     int Priority,
-    int Attempt,
     DateTimeOffset AcceptedAt,
-    DateTimeOffset RoutedAt);
+    DateTimeOffset RoutedAt,
+    Continuation Continuation);

@@ -10,4 +10,5 @@ public sealed record GenerationCompleted(
     string WorkerId,
     string Backend,
     bool Simulated,
-    WorkerTimings Timings);
+    WorkerTimings Timings,
+    int Attempt);

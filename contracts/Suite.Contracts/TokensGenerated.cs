@@ -2,7 +2,8 @@ namespace Suite.Contracts;
 
 /// <summary>
 /// A chunk of a stream: the tokens produced since the previous chunk and the text they complete. Text never ends in
-/// half a character; bytes of an unfinished character wait for the next chunk. <see cref="Index"/> counts chunks from 0.
+/// half a character; bytes of an unfinished character wait for the next chunk. <see cref="Index"/> counts chunks from 0 within one
+/// <see cref="Attempt"/> (a failed-over request starts a new attempt on another worker).
 /// </summary>
 public sealed record TokensGenerated(
     Guid RequestId,
@@ -10,4 +11,5 @@ public sealed record TokensGenerated(
     int[] Tokens,
     string Text,
     string WorkerId,
-    string Backend);
+    string Backend,
+    int Attempt);

@@ -33,15 +33,19 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<ModelDirectory>();
         builder.Services.AddSingleton<ConcurrencyGate>();
         builder.Services.AddSingleton<GenerationHandler>();
+        builder.Services.AddSingleton<FleetLiveness>();
+        builder.Services.AddHostedService<FailoverMonitor>();
         builder.SuiteBus()
             .Register(x =>
             {
                 x.AddConsumer<GatewayReplyConsumer>();
+                x.AddConsumer<LivenessConsumer>();
                 x.AddRequestClient<GetModels>(QueueNames.Address(QueueNames.Router));
                 x.AddRequestClient<TokenizeText>(QueueNames.Address(QueueNames.Tokenizer));
                 x.AddRequestClient<DetokenizeTokens>(QueueNames.Address(QueueNames.Tokenizer));
             })
-            .Endpoint((context, cfg) => cfg.ReceiveEndpoint(reply.Queue, e => e.ConfigureConsumer<GatewayReplyConsumer>(context)));
+            .InstanceEndpoint("suite-gateway", (context, e) => e.ConfigureConsumer<GatewayReplyConsumer>(context))
+            .InstanceEndpoint("suite-gateway-events", (context, e) => e.ConfigureConsumer<LivenessConsumer>(context));
         return builder;
     }
 

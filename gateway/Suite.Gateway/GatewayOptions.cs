@@ -15,6 +15,18 @@ public sealed class GatewayOptions
     [Range(1, 86_400)]
     public int StreamIdleTimeoutSeconds { get; set; } = 120;
 
+    /// <summary>A worker silent this long is taken for dead and its streams continue on another worker.</summary>
+    [Range(0.2, 600)]
+    public double WorkerTimeoutSeconds { get; set; } = 2;
+
+    /// <summary>A service (tokenizer, router) silent this long is down: requests get 503 at once.</summary>
+    [Range(0.5, 600)]
+    public double ServiceTimeoutSeconds { get; set; } = 3.5;
+
+    /// <summary>Workers one request may be tried on (the first plus failovers).</summary>
+    [Range(1, 20)]
+    public int MaxAttempts { get; set; } = 4;
+
     /// <summary>How long the list of served models is cached.</summary>
     [Range(0, 3600)]
     public double ModelsCacheSeconds { get; set; } = 1;

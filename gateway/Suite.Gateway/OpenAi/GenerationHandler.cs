@@ -19,9 +19,11 @@ public sealed partial class GenerationHandler(
     GenerationClient client,
     ModelDirectory models,
     ConcurrencyGate gate,
+    FleetLiveness liveness,
     IOptions<GatewayOptions> options,
     ILogger<GenerationHandler> logger)
 {
+    private static readonly string[] RequiredServices = ["tokenizer", "router"];
     private readonly TimeSpan _idleTimeout = TimeSpan.FromSeconds(options.Value.StreamIdleTimeoutSeconds);
 
     public async Task HandleAsync(HttpContext context, GenerationKind kind)
@@ -46,6 +48,15 @@ public sealed partial class GenerationHandler(
         {
             await ErrorWriter.WriteAsync(context, OpenAiError.ModelNotFound(request.Model)).ConfigureAwait(false);
             return;
+        }
+
+        foreach (var service in RequiredServices)
+        {
+            if (!liveness.IsServiceUp(service))
+            {
+                await ErrorWriter.WriteAsync(context, new OpenAiError(503, "service_unavailable", $"The {service} service is down; retry shortly.", null, $"{service}_unavailable", 2)).ConfigureAwait(false);
+                return;
+            }
         }
 
         if (!gate.TryEnter())

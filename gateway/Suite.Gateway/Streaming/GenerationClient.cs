@@ -1,33 +1,65 @@
 using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Suite.Contracts;
 using Suite.Gateway.OpenAi;
 
 namespace Suite.Gateway.Streaming;
 
-/// <summary>Starts requests into the pipeline (gateway → tokenizer → router → worker) and tracks their replies.</summary>
-public sealed class GenerationClient(IBus bus, StreamRegistry registry, ReplyEndpoint reply)
+/// <summary>
+/// Starts requests into the pipeline (gateway → tokenizer → router → worker), tracks their replies, and resumes a
+/// request on another worker when its worker dies.
+/// </summary>
+public sealed partial class GenerationClient(IBus bus, StreamRegistry registry, ReplyEndpoint reply, IOptions<GatewayOptions> options, ILogger<GenerationClient> logger)
 {
     private static readonly Uri TokenizerAddress = QueueNames.Address(QueueNames.Tokenizer);
+
+    // A command nobody consumed within this time is dropped by the broker: its client has long been answered 503/504.
+    private static readonly TimeSpan CommandTimeToLive = TimeSpan.FromSeconds(30);
     private ISendEndpoint? _tokenizer;
 
     public async Task<GenerationRun> StartAsync(ParsedGeneration request, long acceptedTimestamp, CancellationToken cancellationToken)
     {
-        var requestId = Guid.NewGuid();
-        var stream = registry.Open(requestId);
+        var command = new PrepareGeneration(Guid.NewGuid(), request.Model, request.Input, request.Sampling, request.Limits, reply.Address, request.Priority, DateTimeOffset.UtcNow, Continuation.First);
+        var stream = registry.Open(command);
         try
         {
-            _tokenizer ??= await bus.GetSendEndpoint(TokenizerAddress).ConfigureAwait(false);
-            await _tokenizer.Send(
-                new PrepareGeneration(requestId, request.Model, request.Input, request.Sampling, request.Limits, reply.Address, request.Priority, DateTimeOffset.UtcNow),
-                cancellationToken).ConfigureAwait(false);
+            await SendAsync(command, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            registry.Close(requestId);
+            registry.Close(command.RequestId);
             throw;
         }
 
-        return new GenerationRun(requestId, stream, acceptedTimestamp, this);
+        return new GenerationRun(stream, acceptedTimestamp, this);
+    }
+
+    /// <summary>Resumes <paramref name="stream"/> on another worker from the tokens it already delivered.</summary>
+    public async Task FailOverAsync(GenerationStream stream, string reason)
+    {
+        var next = stream.BeginNextAttempt(options.Value.MaxAttempts, out var failedWorker);
+        if (failedWorker is not null)
+        {
+            // In case the worker is only slow, not dead: it must not keep a slot for a request served elsewhere.
+            await bus.Publish(new CancelGeneration(stream.RequestId, "failed over")).ConfigureAwait(false);
+        }
+
+        if (next is null)
+        {
+            stream.Fail(new GenerationFailed(stream.RequestId, 503, "service_unavailable", $"The request could not be completed: {reason}, and no attempts are left.", null, "worker_lost", 1, failedWorker));
+            return;
+        }
+
+        LogFailover(logger, stream.RequestId, reason, next.Continuation.Attempt, next.Continuation.GeneratedTokens.Length);
+        try
+        {
+            await SendAsync(next, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            stream.Fail(new GenerationFailed(stream.RequestId, 503, "service_unavailable", $"The request could not be resumed: {e.Message}", null, "bus_unavailable", 2, failedWorker));
+        }
     }
 
     /// <summary>Ends tracking of a request; if it was still running (the client left), tells the workers to stop it.</summary>
@@ -41,4 +73,13 @@ public sealed class GenerationClient(IBus bus, StreamRegistry registry, ReplyEnd
     }
 
     internal void Publish(RequestCompleted completed) => _ = bus.Publish(completed);
+
+    private async Task SendAsync(PrepareGeneration command, CancellationToken cancellationToken)
+    {
+        _tokenizer ??= await bus.GetSendEndpoint(TokenizerAddress).ConfigureAwait(false);
+        await _tokenizer.Send(command, context => context.TimeToLive = CommandTimeToLive, cancellationToken).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: {Reason}; resuming as attempt {Attempt} after {Tokens} tokens")]
+    private static partial void LogFailover(ILogger logger, Guid requestId, string reason, int attempt, int tokens);
 }

@@ -7,9 +7,9 @@ namespace Suite.Gateway.Streaming;
 /// One request in flight at the gateway: reads its events with an idle timeout and, when disposed before it
 /// finished, cancels it on the worker so the slot is freed.
 /// </summary>
-public sealed class GenerationRun(Guid requestId, GenerationStream stream, long acceptedTimestamp, GenerationClient client) : IAsyncDisposable
+public sealed class GenerationRun(GenerationStream stream, long acceptedTimestamp, GenerationClient client) : IAsyncDisposable
 {
-    public Guid RequestId { get; } = requestId;
+    public Guid RequestId => Stream.RequestId;
 
     internal GenerationStream Stream { get; } = stream;
 

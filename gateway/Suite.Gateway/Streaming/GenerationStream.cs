@@ -4,23 +4,35 @@ using Suite.Contracts;
 namespace Suite.Gateway.Streaming;
 
 /// <summary>
-/// The gateway's view of one request in flight. Chunks may be consumed out of order (the reply endpoint runs
-/// consumers concurrently), so they are put back in order by index here; the completion is delivered only once every
-/// chunk it counts has been. Readers get <see cref="TokensGenerated"/>, then <see cref="GenerationCompleted"/> or
-/// <see cref="GenerationFailed"/>.
+/// The gateway's view of one request in flight: it holds the tokens and text delivered so far, so that when a worker
+/// dies the request continues elsewhere from exactly there. Chunks may be consumed out of order (the reply endpoint
+/// runs consumers concurrently), so they are put back in order by index; only the current attempt's messages count.
+/// Readers get <see cref="TokensGenerated"/>, then <see cref="GenerationCompleted"/> or <see cref="GenerationFailed"/>.
 /// </summary>
-public sealed class GenerationStream(Guid requestId)
+public sealed class GenerationStream(PrepareGeneration request)
 {
     private readonly Channel<object> _events = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<int, TokensGenerated> _early = [];
+    private readonly List<int> _tokens = [];
+    private readonly List<string> _failedWorkers = [];
     private readonly Lock _lock = new();
+    private int _attempt = 1;
     private int _next;
+    private int _textLength;
     private GenerationCompleted? _completed;
     private bool _closed;
 
-    public Guid RequestId { get; } = requestId;
+    public Guid RequestId => request.RequestId;
+
+    public PrepareGeneration Request => request;
 
     public ChannelReader<object> Events => _events.Reader;
+
+    /// <summary>The worker serving the current attempt, once its first chunk arrived.</summary>
+    public string? Worker { get; private set; }
+
+    /// <summary>The current attempt's worker ended the sequence without finishing it.</summary>
+    public bool AbandonedByWorker { get; private set; }
 
     public bool IsFinished
     {
@@ -37,23 +49,22 @@ public sealed class GenerationStream(Guid requestId)
     {
         lock (_lock)
         {
-            if (_closed || chunk.Index < _next)
+            if (_closed || chunk.Attempt != _attempt || chunk.Index < _next)
             {
                 return;
             }
 
+            Worker ??= chunk.WorkerId;
             if (chunk.Index > _next)
             {
                 _early[chunk.Index] = chunk;
                 return;
             }
 
-            _events.Writer.TryWrite(chunk);
-            _next++;
+            Deliver(chunk);
             while (_early.Remove(_next, out var early))
             {
-                _events.Writer.TryWrite(early);
-                _next++;
+                Deliver(early);
             }
 
             TryFinish();
@@ -64,6 +75,20 @@ public sealed class GenerationStream(Guid requestId)
     {
         lock (_lock)
         {
+            if (completed.Attempt != _attempt)
+            {
+                return;
+            }
+
+            if (completed.FinishReason == FinishReason.Cancelled)
+            {
+                // The client is still here (else this stream would be gone): the worker gave the sequence up,
+                // for example while shutting down. The failover monitor resumes it elsewhere.
+                AbandonedByWorker = true;
+                return;
+            }
+
+            Worker ??= completed.WorkerId;
             _completed = completed;
             TryFinish();
         }
@@ -73,7 +98,7 @@ public sealed class GenerationStream(Guid requestId)
     {
         lock (_lock)
         {
-            if (_closed)
+            if (_closed || (failed.WorkerId is { } worker && _failedWorkers.Contains(worker)))
             {
                 return;
             }
@@ -81,6 +106,59 @@ public sealed class GenerationStream(Guid requestId)
             _events.Writer.TryWrite(failed);
             Close();
         }
+    }
+
+    /// <summary>
+    /// Abandons the current attempt (its worker died) and returns the command that resumes the request elsewhere, or
+    /// null when the stream already finished or ran out of attempts.
+    /// </summary>
+    public PrepareGeneration? BeginNextAttempt(int maxAttempts, out string? failedWorker)
+    {
+        lock (_lock)
+        {
+            failedWorker = Worker;
+            if (_closed || _attempt >= maxAttempts)
+            {
+                return null;
+            }
+
+            if (Worker is { } worker)
+            {
+                _failedWorkers.Add(worker);
+            }
+
+            _attempt++;
+            _next = 0;
+            _early.Clear();
+            _completed = null;
+            Worker = null;
+            AbandonedByWorker = false;
+            return request with
+            {
+                Continuation = new Continuation([.. _tokens], _textLength, _attempt, [.. _failedWorkers]),
+            };
+        }
+    }
+
+    /// <summary>Ends the stream with an error (for example, no attempts left).</summary>
+    public void Fail(GenerationFailed failed)
+    {
+        lock (_lock)
+        {
+            if (!_closed)
+            {
+                _events.Writer.TryWrite(failed);
+                Close();
+            }
+        }
+    }
+
+    private void Deliver(TokensGenerated chunk)
+    {
+        _events.Writer.TryWrite(chunk);
+        _tokens.AddRange(chunk.Tokens);
+        _textLength += chunk.Text.Length;
+        _next++;
     }
 
     private void TryFinish()

@@ -5,7 +5,7 @@ namespace Suite.Gateway.Streaming;
 /// <summary>This gateway instance's own queue: every chunk, completion and failure for its requests comes here.</summary>
 public sealed class ReplyEndpoint
 {
-    public string Instance { get; } = $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+    public string Instance { get; } = Suite.ServiceDefaults.Bus.SuiteBusRegistrations.InstanceId;
 
     public string Queue => QueueNames.Gateway(Instance);
 

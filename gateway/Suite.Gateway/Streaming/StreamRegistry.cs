@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Suite.Contracts;
 
 namespace Suite.Gateway.Streaming;
 
@@ -9,12 +10,14 @@ public sealed class StreamRegistry
 
     public int Count => _streams.Count;
 
-    public GenerationStream Open(Guid requestId)
+    public GenerationStream Open(PrepareGeneration request)
     {
-        var stream = new GenerationStream(requestId);
-        _streams[requestId] = stream;
+        var stream = new GenerationStream(request);
+        _streams[request.RequestId] = stream;
         return stream;
     }
+
+    public IEnumerable<GenerationStream> Active => _streams.Values;
 
     public bool TryGet(Guid requestId, out GenerationStream stream) => _streams.TryGetValue(requestId, out stream!);
 

@@ -18,6 +18,7 @@ public static class RouterExtensions
         builder.AddValidatedOptions<RouterOptions>(RouterOptions.Section);
         builder.Services.AddSingleton<WorkerRegistry>();
         builder.Services.AddSingleton<IRoutingPolicy, LeastLoadedPolicy>();
+        builder.AddServiceHeartbeat("router");
         builder.SuiteBus()
             .Register(x =>
             {
@@ -26,9 +27,9 @@ public static class RouterExtensions
                 x.AddConsumer<GetModelsConsumer>();
                 x.AddConsumer<RouterHealthConsumer>();
             })
+            .InstanceEndpoint(QueueNames.Router, (context, e) => e.ConfigureConsumer<WorkerHeartbeatConsumer>(context))
             .Endpoint((context, cfg) => cfg.ReceiveEndpoint(QueueNames.Router, e =>
             {
-                e.ConfigureConsumer<WorkerHeartbeatConsumer>(context);
                 e.ConfigureConsumer<RouteGenerationConsumer>(context);
                 e.ConfigureConsumer<GetModelsConsumer>(context);
                 e.ConfigureConsumer<RouterHealthConsumer>(context);

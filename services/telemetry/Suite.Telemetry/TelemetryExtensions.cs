@@ -14,8 +14,14 @@ public static class TelemetryExtensions
     public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<SuiteMetrics>();
+        builder.AddServiceHeartbeat("telemetry");
         builder.SuiteBus()
-            .Register(x => x.AddConsumer<TelemetryConsumer>())
+            .Register(x =>
+            {
+                x.AddConsumer<TelemetryConsumer>();
+                x.AddConsumer<TelemetryWorkerConsumer>();
+            })
+            .InstanceEndpoint(QueueNames.Telemetry, (context, e) => e.ConfigureConsumer<TelemetryWorkerConsumer>(context))
             .Endpoint((context, cfg) => cfg.ReceiveEndpoint(QueueNames.Telemetry, e => e.ConfigureConsumer<TelemetryConsumer>(context)));
         return builder;
     }

@@ -20,18 +20,21 @@ public static class TokenizerExtensions
         builder.Services.AddSingleton<TokenizerRegistry>();
         builder.Services.AddSingleton<PromptEncoder>();
         builder.Services.AddHostedService<TokenizerLoaderService>();
+        builder.AddServiceHeartbeat("tokenizer");
         builder.SuiteBus()
             .Register(x =>
             {
                 x.AddConsumer<PrepareGenerationConsumer>();
                 x.AddConsumer<TokenizeConsumer>();
                 x.AddConsumer<TokenizerEventsConsumer>();
+                x.AddConsumer<TokenizerHealthConsumer>();
             })
+            .InstanceEndpoint(QueueNames.Tokenizer, (context, e) => e.ConfigureConsumer<TokenizerEventsConsumer>(context))
             .Endpoint((context, cfg) => cfg.ReceiveEndpoint(QueueNames.Tokenizer, e =>
             {
                 e.ConfigureConsumer<PrepareGenerationConsumer>(context);
                 e.ConfigureConsumer<TokenizeConsumer>(context);
-                e.ConfigureConsumer<TokenizerEventsConsumer>(context);
+                e.ConfigureConsumer<TokenizerHealthConsumer>(context);
             }));
         return builder;
     }

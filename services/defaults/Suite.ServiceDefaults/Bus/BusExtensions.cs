@@ -23,6 +23,13 @@ public static class BusExtensions
         return (SuiteBusRegistrations)value;
     }
 
+    /// <summary>Announces this service on the bus every second, so gateways can answer 503 at once while it is down.</summary>
+    public static IHostApplicationBuilder AddServiceHeartbeat(this IHostApplicationBuilder builder, string service)
+    {
+        builder.Services.AddSingleton<IHostedService>(sp => new ServiceHeartbeatPublisher(service, sp.GetRequiredService<IBus>(), sp.GetRequiredService<IHostApplicationLifetime>()));
+        return builder;
+    }
+
     /// <summary>Reads the transport settings (section <c>Bus</c>; <c>SUITE_RABBITMQ_URI</c> overrides the URI).</summary>
     public static BusOptions ReadBusOptions(this IConfiguration configuration)
     {

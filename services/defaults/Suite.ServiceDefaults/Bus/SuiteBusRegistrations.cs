@@ -23,6 +23,26 @@ public sealed class SuiteBusRegistrations
         return this;
     }
 
+    /// <summary>This process's instance id, unique per start; names its own event queues.</summary>
+    public static string InstanceId { get; } = $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
+
+    /// <summary>
+    /// Declares an event queue of this process alone (<c>{prefix}-{instance}</c>): every instance of a service sees
+    /// every event (heartbeats), where a shared queue would split them among instances. On RabbitMQ the queue is
+    /// non-durable and auto-deleted when the process goes away.
+    /// </summary>
+    public SuiteBusRegistrations InstanceEndpoint(string prefix, Action<IBusRegistrationContext, IReceiveEndpointConfigurator> configure)
+        => Endpoint((context, cfg) => cfg.ReceiveEndpoint($"{prefix}-{InstanceId}", e =>
+        {
+            if (e is IRabbitMqReceiveEndpointConfigurator rabbit)
+            {
+                rabbit.Durable = false;
+                rabbit.AutoDelete = true;
+            }
+
+            configure(context, e);
+        }));
+
     /// <summary>Declares a receive endpoint with an explicit queue name.</summary>
     public SuiteBusRegistrations Endpoint(Action<IBusRegistrationContext, IBusFactoryConfigurator> configure)
     {

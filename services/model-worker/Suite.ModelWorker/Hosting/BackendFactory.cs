@@ -1,3 +1,5 @@
+using LLama.Native;
+using Microsoft.Extensions.Logging;
 using Suite.ModelWorker.Backends;
 using Suite.ModelWorker.Backends.LlamaCpp;
 using Suite.Models.Catalog;
@@ -8,7 +10,7 @@ namespace Suite.ModelWorker.Hosting;
 /// Builds the configured backend: selects the llama.cpp native library for cpu/cuda/cann (failing with what is
 /// missing), resolves the model, and loads it.
 /// </summary>
-public sealed class BackendFactory(ModelResolution models) : IBackendFactory
+public sealed class BackendFactory(ModelResolution models, ILoggerFactory? loggers = null) : IBackendFactory
 {
     public Task<IInferenceBackend> CreateAsync(ModelWorkerOptions options, CancellationToken cancellationToken)
     {
@@ -17,6 +19,12 @@ public sealed class BackendFactory(ModelResolution models) : IBackendFactory
             throw new BackendUnavailableException(
                 "sim",
                 ["The 'sim' backend is not part of this build yet; use cpu (default), or cuda/cann with SUITE_NATIVE_LIBRARY_PATH."]);
+        }
+
+        if (loggers is not null && !NativeLibraryConfig.LLama.LibraryHasLoaded)
+        {
+            // llama.cpp's own log (model loader dump, warnings) goes through ILogger under the category "llama.cpp".
+            NativeLibraryConfig.All.WithLogCallback(loggers.CreateLogger("llama.cpp"));
         }
 
         var selection = NativeLibrarySelector.Configure(options.Backend, options.NativeLibraryPath);

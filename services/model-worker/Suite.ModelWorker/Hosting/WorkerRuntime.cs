@@ -44,8 +44,9 @@ public sealed partial class WorkerRuntime(WorkerIdentity identity, IBus bus, ILo
             return;
         }
 
-        var prefix = request.GeneratedTokens.Length == 0 ? request.PromptTokens : [.. request.PromptTokens, .. request.GeneratedTokens];
-        var maxNew = request.Limits.MaxTokens is { } max ? Math.Max(0, max - request.GeneratedTokens.Length) : int.MaxValue;
+        var generated = request.Continuation.GeneratedTokens;
+        var prefix = generated.Length == 0 ? request.PromptTokens : [.. request.PromptTokens, .. generated];
+        var maxNew = request.Limits.MaxTokens is { } max ? Math.Max(0, max - generated.Length) : int.MaxValue;
         ISequence sequence;
         try
         {

@@ -24,14 +24,16 @@ public sealed class StreamPump(
         var decoder = new Utf8StreamDecoder(backend.Vocabulary);
         var matcher = new StopStringMatcher(request.Limits.Stop);
         var text = new StringBuilder();
-        if (request.GeneratedTokens.Length > 0)
+        var continuation = request.Continuation;
+        if (continuation.GeneratedTokens.Length > 0)
         {
-            // A continuation: the client already has the text of these tokens; prime the decoder so a character
-            // split across the hand-over still decodes whole.
-            decoder.Append(request.GeneratedTokens, text);
+            // A continuation: the client already has the text of these tokens up to DeliveredTextLength. Priming the
+            // decoder keeps a character split across the hand-over whole; text the earlier worker held back (a
+            // possible stop-string prefix) is still pending here, so nothing is lost or repeated.
+            decoder.Append(continuation.GeneratedTokens, text);
         }
 
-        var emitted = text.Length;
+        var emitted = Math.Min(continuation.DeliveredTextLength, text.Length);
         var index = 0;
         var sentTokens = 0;
         var stoppedByString = false;
@@ -62,7 +64,7 @@ public sealed class StreamPump(
             var output = pending[..safe];
             emitted += output.Length;
             sentTokens += batch.Count;
-            await reply.Send(new TokensGenerated(request.RequestId, index++, batch.ToArray(), output, identity.WorkerId, backend.Info.Name)).ConfigureAwait(false);
+            await reply.Send(new TokensGenerated(request.RequestId, index++, batch.ToArray(), output, identity.WorkerId, backend.Info.Name, continuation.Attempt)).ConfigureAwait(false);
         }
 
         var outcome = await sequence.Completion.ConfigureAwait(false);
@@ -71,7 +73,7 @@ public sealed class StreamPump(
             decoder.Flush(text);
             if (text.Length > emitted)
             {
-                await reply.Send(new TokensGenerated(request.RequestId, index++, [], text.ToString(emitted, text.Length - emitted), identity.WorkerId, backend.Info.Name)).ConfigureAwait(false);
+                await reply.Send(new TokensGenerated(request.RequestId, index++, [], text.ToString(emitted, text.Length - emitted), identity.WorkerId, backend.Info.Name, continuation.Attempt)).ConfigureAwait(false);
             }
         }
 
@@ -84,6 +86,6 @@ public sealed class StreamPump(
         latency.Observe(outcome.FirstTokenSeconds, outcome.InterTokenSeconds);
         var reason = stoppedByString ? FinishReason.Stop : outcome.Reason;
         var timings = new WorkerTimings(outcome.QueueSeconds, outcome.PrefillSeconds, outcome.FirstTokenSeconds, outcome.DecodeSeconds, outcome.InterTokenSeconds);
-        await reply.Send(new GenerationCompleted(request.RequestId, reason, request.PromptTokens.Length, request.GeneratedTokens.Length + sentTokens, index, identity.WorkerId, backend.Info.Name, backend.Info.Simulated, timings)).ConfigureAwait(false);
+        await reply.Send(new GenerationCompleted(request.RequestId, reason, request.PromptTokens.Length, continuation.GeneratedTokens.Length + sentTokens, index, identity.WorkerId, backend.Info.Name, backend.Info.Simulated, timings, continuation.Attempt)).ConfigureAwait(false);
     }
 }

@@ -16,6 +16,11 @@ public sealed class RouteGenerationConsumer(WorkerRegistry registry, IRoutingPol
     {
         var request = context.Message;
         var candidates = registry.LiveWorkers(request.Model);
+        if (request.Continuation.ExcludedWorkers.Count > 0)
+        {
+            candidates.RemoveAll(w => request.Continuation.ExcludedWorkers.Contains(w.Heartbeat.WorkerId));
+        }
+
         var worker = policy.Select(candidates, request.Priority);
         if (worker is null)
         {
@@ -35,14 +40,13 @@ public sealed class RouteGenerationConsumer(WorkerRegistry registry, IRoutingPol
             request.RequestId,
             request.Model,
             request.PromptTokens,
-            request.GeneratedTokens,
             request.Sampling,
             request.Limits,
             request.ReplyAddress,
             request.Priority,
-            request.Attempt,
             request.AcceptedAt,
-            DateTimeOffset.UtcNow)).ConfigureAwait(false);
+            DateTimeOffset.UtcNow,
+            request.Continuation)).ConfigureAwait(false);
     }
 
     private GenerationFailed Failed(RouteGeneration request, int status, string type, string message, string code)

@@ -25,12 +25,11 @@ public sealed class PrepareGenerationConsumer(PromptEncoder encoder) : IConsumer
             request.RequestId,
             request.Model,
             result.Tokens,
-            [],
             request.Sampling,
             request.Limits,
             request.ReplyAddress,
             request.Priority,
-            Attempt: 1,
-            request.AcceptedAt)).ConfigureAwait(false);
+            request.AcceptedAt,
+            request.Continuation)).ConfigureAwait(false);
     }
 }

@@ -4,8 +4,8 @@ using Suite.Tokenizer.Registry;
 
 namespace Suite.Tokenizer.Consumers;
 
-/// <summary>Learns from worker heartbeats the context each model really gets; answers health probes.</summary>
-public sealed class TokenizerEventsConsumer(TokenizerRegistry registry) : IConsumer<WorkerHeartbeat>, IConsumer<WorkerStopped>, IConsumer<HealthProbe>
+/// <summary>Learns from worker heartbeats the context each model really gets.</summary>
+public sealed class TokenizerEventsConsumer(TokenizerRegistry registry) : IConsumer<WorkerHeartbeat>, IConsumer<WorkerStopped>
 {
     public Task Consume(ConsumeContext<WorkerHeartbeat> context)
     {
@@ -17,14 +17,5 @@ public sealed class TokenizerEventsConsumer(TokenizerRegistry registry) : IConsu
     {
         registry.Forget(context.Message.WorkerId);
         return Task.CompletedTask;
-    }
-
-    public Task Consume(ConsumeContext<HealthProbe> context)
-    {
-        var models = registry.All;
-        return context.RespondAsync(new HealthReported("tokenizer", Environment.MachineName, models.Count > 0 ? "healthy" : "unhealthy", new Dictionary<string, string>
-        {
-            ["models"] = string.Join(",", models.Select(m => $"{m.ModelId}:{m.Tokenizer.Name}")),
-        }));
     }
 }

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# A loopback-only RabbitMQ broker without systemd, owned by one folder.
+#   infra/rabbitmq/rabbitmq.sh start  [--dir DIR] [--port PORT] [--name NODE]   installs rabbitmq-server if missing, starts, waits until ready
+#   infra/rabbitmq/rabbitmq.sh stop   [--dir DIR]
+#   infra/rabbitmq/rabbitmq.sh status [--dir DIR]
+# Defaults: DIR=.run/rabbitmq, PORT=5672 (or SUITE_RABBITMQ_PORT), NODE=suite-<port>. Prints the AMQP URI on start.
+# The package's own service start is blocked on these machines, so the server runs as a plain background process.
+set -euo pipefail
+
+command=${1:-}
+[ -n "$command" ] && shift
+dir=${SUITE_RABBITMQ_DIR:-$PWD/.run/rabbitmq}
+port=${SUITE_RABBITMQ_PORT:-5672}
+name=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --dir) dir=$2; shift 2 ;;
+    --port) port=$2; shift 2 ;;
+    --name) name=$2; shift 2 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+server=/usr/lib/rabbitmq/bin/rabbitmq-server
+ctl=/usr/lib/rabbitmq/bin/rabbitmqctl
+
+node_of() { cat "$dir/node" 2>/dev/null || true; }
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null \
+    || shuf -i 30000-60000 -n 1
+}
+
+install() {
+  if [ ! -x "$server" ]; then
+    echo "Installing rabbitmq-server (Debian package)…"
+    if [ "$(id -u)" -ne 0 ]; then
+      echo "rabbitmq-server is not installed; run as root or: sudo apt-get install -y rabbitmq-server" >&2
+      exit 1
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server >/dev/null
+    # Debian starts a system broker on 5672 where it can; ours is separate, so stop that one if it came up.
+    (service rabbitmq-server stop >/dev/null 2>&1 || true)
+  fi
+}
+
+ctl_env() {
+  env HOME="$dir" RABBITMQ_CONF_ENV_FILE=/dev/null ERL_EPMD_ADDRESS=127.0.0.1 "$ctl" -n "$(node_of)" "$@"
+}
+
+start() {
+  install
+  if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
+    echo "amqp://guest:guest@127.0.0.1:$(cat "$dir/port")/"
+    return 0
+  fi
+
+  [ -n "$name" ] || name="suite-$port"
+  local node="$name@localhost"
+  local dist
+  dist=$(free_port)
+  mkdir -p "$dir/mnesia" "$dir/log"
+  echo "$node" > "$dir/node"
+  echo "$port" > "$dir/port"
+  cat > "$dir/rabbitmq.conf" <<CONF
+listeners.tcp.default = 127.0.0.1:$port
+loopback_users.guest = true
+disk_free_limit.absolute = 50MB
+vm_memory_high_watermark.relative = 0.2
+CONF
+  env HOME="$dir" \
+    RABBITMQ_NODENAME="$node" \
+    RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
+    RABBITMQ_NODE_PORT="$port" \
+    RABBITMQ_DIST_PORT="$dist" \
+    RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf" \
+    RABBITMQ_MNESIA_BASE="$dir/mnesia" \
+    RABBITMQ_LOG_BASE="$dir/log" \
+    RABBITMQ_PID_FILE="$dir/pid" \
+    RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" \
+    RABBITMQ_CONF_ENV_FILE=/dev/null \
+    ERL_EPMD_ADDRESS=127.0.0.1 \
+    setsid "$server" > "$dir/log/server.out" 2>&1 < /dev/null &
+  # Readiness: 'rabbitmqctl wait' on the pid file (a ping answers before the broker accepts connections).
+  for _ in 1 2 3 4 5 6 7 8 9 10; do [ -f "$dir/pid" ] && break; sleep 0.5; done
+  if ! ctl_env wait --timeout 110 "$dir/pid" >/dev/null 2>&1; then
+    echo "RabbitMQ did not start; see $dir/log" >&2
+    tail -n 30 "$dir/log/server.out" >&2 || true
+    exit 1
+  fi
+  echo "amqp://guest:guest@127.0.0.1:$port/"
+}
+
+stop() {
+  [ -f "$dir/node" ] || { echo "no broker recorded in $dir"; return 0; }
+  if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
+    ctl_env stop "$dir/pid" >/dev/null 2>&1 || kill "$(cat "$dir/pid")" 2>/dev/null || true
+  fi
+  rm -f "$dir/pid"
+  echo "stopped $(node_of)"
+}
+
+status() {
+  if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
+    echo "running: $(node_of) on 127.0.0.1:$(cat "$dir/port") (pid $(cat "$dir/pid"))"
+  else
+    echo "not running"
+    return 1
+  fi
+}
+
+case "$command" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  *) echo "usage: $0 start|stop|status [--dir DIR] [--port PORT] [--name NODE]" >&2; exit 2 ;;
+esac

