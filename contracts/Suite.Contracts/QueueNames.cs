@@ -10,6 +10,9 @@ public static class QueueNames
     public const string Router = "suite-router";
     public const string Telemetry = "suite-telemetry";
 
+    /// <summary>Where producers send <c>SubmitGenerationJob</c> (durable, priorities 0–9).</summary>
+    public const string Jobs = "suite-jobs";
+
     public static string Worker(string workerId) => $"suite-worker-{workerId}";
 
     public static string Gateway(string instance) => $"suite-gateway-{instance}";

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MassTransit;
+using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Suite.Contracts;
 using Suite.Gateway.Apis;
 using Suite.Gateway.Health;
+using Suite.Gateway.Jobs;
 using Suite.Gateway.Models;
 using Suite.Gateway.OpenAi;
 using Suite.Gateway.Streaming;
@@ -21,6 +23,8 @@ public static class GatewayExtensions
     public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
     {
         builder.AddValidatedOptions<GatewayOptions>(GatewayOptions.Section);
+        var options = new GatewayOptions();
+        builder.Configuration.GetSection(GatewayOptions.Section).Bind(options);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -34,18 +38,46 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<ConcurrencyGate>();
         builder.Services.AddSingleton<GenerationHandler>();
         builder.Services.AddSingleton<FleetLiveness>();
+        builder.Services.AddSingleton<JobRegistry>();
+        if (options.TelemetryUrl is { Length: > 0 } telemetry)
+        {
+            builder.Services.AddTelemetryProxy(telemetry);
+        }
+
         builder.Services.AddHostedService<FailoverMonitor>();
         builder.SuiteBus()
             .Register(x =>
             {
                 x.AddConsumer<GatewayReplyConsumer>();
                 x.AddConsumer<LivenessConsumer>();
+                x.AddConsumer<SubmitGenerationJobConsumer>();
                 x.AddRequestClient<GetModels>(QueueNames.Address(QueueNames.Router));
                 x.AddRequestClient<TokenizeText>(QueueNames.Address(QueueNames.Tokenizer));
                 x.AddRequestClient<DetokenizeTokens>(QueueNames.Address(QueueNames.Tokenizer));
             })
-            .InstanceEndpoint("suite-gateway", (context, e) => e.ConfigureConsumer<GatewayReplyConsumer>(context))
-            .InstanceEndpoint("suite-gateway-events", (context, e) => e.ConfigureConsumer<LivenessConsumer>(context));
+            .InstanceEndpoint("suite-gateway", (context, e) =>
+            {
+                reply.Address = e.InputAddress;
+                e.ConfigureConsumer<GatewayReplyConsumer>(context);
+            })
+            .InstanceEndpoint("suite-gateway-events", (context, e) => e.ConfigureConsumer<LivenessConsumer>(context))
+            .Endpoint((context, cfg) => cfg.ReceiveEndpoint(QueueNames.Jobs, e =>
+            {
+                if (e is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    // Producers set message priority 0–9; the queue must be declared with a maximum to honour it.
+                    rabbit.SetQueueArgument("x-max-priority", 9);
+                    rabbit.PrefetchCount = options.MaxConcurrentJobs;
+                }
+
+                e.ConcurrentMessageLimit = options.MaxConcurrentJobs;
+                e.UseMessageRetry(r =>
+                {
+                    r.Ignore<InvalidJobException>();
+                    r.Interval(2, TimeSpan.FromSeconds(1));
+                });
+                e.ConfigureConsumer<SubmitGenerationJobConsumer>(context);
+            }));
         return builder;
     }
 
@@ -55,6 +87,11 @@ public static class GatewayExtensions
         app.MapOpenAiApi();
         app.MapTokenizeApi();
         app.MapHealthApi();
+        if (app.Services.GetService<Yarp.ReverseProxy.Configuration.IProxyConfigProvider>() is not null)
+        {
+            app.MapReverseProxy();
+        }
+
         return app;
     }
 }

@@ -7,6 +7,12 @@ public sealed class GatewayOptions
 {
     public const string Section = "Gateway";
 
+    /// <summary>
+    /// Base address of a separate telemetry process (distributed mode, <c>Gateway__TelemetryUrl</c>): /metrics is proxied
+    /// there. Empty in embedded mode, where telemetry runs in the gateway process.
+    /// </summary>
+    public string? TelemetryUrl { get; set; }
+
     /// <summary>Requests in flight at once; beyond this a request gets 429 with Retry-After.</summary>
     [Range(1, 1_000_000)]
     public int MaxConcurrentRequests { get; set; } = 1024;
@@ -26,6 +32,17 @@ public sealed class GatewayOptions
     /// <summary>Workers one request may be tried on (the first plus failovers).</summary>
     [Range(1, 20)]
     public int MaxAttempts { get; set; } = 4;
+
+    /// <summary>Queue jobs this gateway runs at once.</summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentJobs { get; set; } = 64;
+
+    /// <summary>
+    /// A stream whose worker is alive but has sent nothing for this long (its messages were lost, e.g. in a broker
+    /// restart) is resumed as if the worker had died. Long prompts on slow hardware need a larger value.
+    /// </summary>
+    [Range(1, 3600)]
+    public double StallTimeoutSeconds { get; set; } = 30;
 
     /// <summary>How long the list of served models is cached.</summary>
     [Range(0, 3600)]

@@ -1,12 +1,14 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Suite.Gateway.Streaming;
 
 /// <summary>
-/// Watches every stream in flight: when its worker has died (silent past the timeout, or said goodbye) or gave the
-/// sequence up, the stream continues on another worker from the tokens already delivered.
+/// Watches every stream in flight: when its worker has died (silent past the timeout, or said goodbye), gave the
+/// sequence up, or the stream made no progress past the stall timeout, the stream continues on another worker from the
+/// tokens already delivered.
 /// </summary>
-public sealed class FailoverMonitor(StreamRegistry registry, FleetLiveness liveness, GenerationClient client) : BackgroundService
+public sealed class FailoverMonitor(StreamRegistry registry, FleetLiveness liveness, GenerationClient client, IOptions<GatewayOptions> options) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
 
@@ -17,12 +19,18 @@ public sealed class FailoverMonitor(StreamRegistry registry, FleetLiveness liven
         {
             foreach (var stream in registry.Active)
             {
-                if (stream.IsFinished || stream.Worker is not { } worker)
+                if (stream.IsFinished)
                 {
                     continue;
                 }
 
-                var reason = stream.AbandonedByWorker ? $"worker {worker} gave the sequence up" : liveness.WorkerDeath(worker);
+                var worker = stream.Worker;
+                var reason = worker is null ? null : stream.AbandonedByWorker ? $"worker {worker} gave the sequence up" : liveness.WorkerDeath(worker);
+                if (reason is null && stream.SecondsSinceActivity > options.Value.StallTimeoutSeconds)
+                {
+                    reason = $"no progress for {stream.SecondsSinceActivity:0.0} s (messages lost?)";
+                }
+
                 if (reason is not null)
                 {
                     await client.FailOverAsync(stream, reason).ConfigureAwait(false);

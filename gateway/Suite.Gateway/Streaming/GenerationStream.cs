@@ -21,6 +21,7 @@ public sealed class GenerationStream(PrepareGeneration request)
     private int _textLength;
     private GenerationCompleted? _completed;
     private bool _closed;
+    private long _lastActivity = System.Diagnostics.Stopwatch.GetTimestamp();
 
     public Guid RequestId => request.RequestId;
 
@@ -30,6 +31,9 @@ public sealed class GenerationStream(PrepareGeneration request)
 
     /// <summary>The worker serving the current attempt, once its first chunk arrived.</summary>
     public string? Worker { get; private set; }
+
+    /// <summary>Seconds since the current attempt last made progress (or began).</summary>
+    public double SecondsSinceActivity => System.Diagnostics.Stopwatch.GetElapsedTime(Volatile.Read(ref _lastActivity)).TotalSeconds;
 
     /// <summary>The current attempt's worker ended the sequence without finishing it.</summary>
     public bool AbandonedByWorker { get; private set; }
@@ -55,6 +59,7 @@ public sealed class GenerationStream(PrepareGeneration request)
             }
 
             Worker ??= chunk.WorkerId;
+            Volatile.Write(ref _lastActivity, System.Diagnostics.Stopwatch.GetTimestamp());
             if (chunk.Index > _next)
             {
                 _early[chunk.Index] = chunk;
@@ -133,6 +138,7 @@ public sealed class GenerationStream(PrepareGeneration request)
             _completed = null;
             Worker = null;
             AbandonedByWorker = false;
+            Volatile.Write(ref _lastActivity, System.Diagnostics.Stopwatch.GetTimestamp());
             return request with
             {
                 Continuation = new Continuation([.. _tokens], _textLength, _attempt, [.. _failedWorkers]),

@@ -9,5 +9,9 @@ public sealed class ReplyEndpoint
 
     public string Queue => QueueNames.Gateway(Instance);
 
-    public Uri Address => QueueNames.Address(Queue);
+    /// <summary>
+    /// The address senders use: the receive endpoint's own input address once the bus is configured (on RabbitMQ it
+    /// carries the queue's durable/auto-delete flags, so a sender declaring it matches), else the plain queue address.
+    /// </summary>
+    public Uri Address { get; internal set; } = QueueNames.Address(QueueNames.Gateway(Suite.ServiceDefaults.Bus.SuiteBusRegistrations.InstanceId));
 }

@@ -56,6 +56,11 @@ public static class ModelWorkerExtensions
             options.Pool = pool;
         }
 
+        if (configuration["SUITE_SIM_PROFILE"] is { Length: > 0 } profile)
+        {
+            options.SimProfile = profile;
+        }
+
         if (configuration["SUITE_NATIVE_LIBRARY_PATH"] is { Length: > 0 } path)
         {
             options.NativeLibraryPath = path;

@@ -45,4 +45,11 @@ public sealed class ModelWorkerOptions
 
     [Range(50, 60_000)]
     public int HeartbeatIntervalMilliseconds { get; set; } = 500;
+
+    /// <summary>Backend sim: the hardware profile whose timing it simulates (h100-sxm, h200, ascend-910b, ascend-910c, cpu-32c).</summary>
+    public string SimProfile { get; set; } = "h100-sxm";
+
+    /// <summary>Backend sim: 1 runs in real time, 0.01 runs 100 times faster (reported timings stay in simulated seconds).</summary>
+    [Range(0.0001, 1000)]
+    public double SimTimeScale { get; set; } = 1;
 }

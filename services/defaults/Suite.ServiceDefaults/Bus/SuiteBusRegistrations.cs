@@ -38,6 +38,9 @@ public sealed class SuiteBusRegistrations
             {
                 rabbit.Durable = false;
                 rabbit.AutoDelete = true;
+
+                // Other processes send to this queue (replies), so it must not be exclusive to our connection.
+                rabbit.Exclusive = false;
             }
 
             configure(context, e);

@@ -2,6 +2,7 @@ using LLama.Native;
 using Microsoft.Extensions.Logging;
 using Suite.ModelWorker.Backends;
 using Suite.ModelWorker.Backends.LlamaCpp;
+using Suite.ModelWorker.Backends.Sim;
 using Suite.Models.Catalog;
 
 namespace Suite.ModelWorker.Hosting;
@@ -16,9 +17,23 @@ public sealed class BackendFactory(ModelResolution models, ILoggerFactory? logge
     {
         if (options.Backend == "sim")
         {
-            throw new BackendUnavailableException(
-                "sim",
-                ["The 'sim' backend is not part of this build yet; use cpu (default), or cuda/cann with SUITE_NATIVE_LIBRARY_PATH."]);
+            // Simulated timing from a hardware profile; the GGUF is read only for its vocabulary. No native library.
+            return Task.Run<IInferenceBackend>(
+                () =>
+                {
+                    var model = models.Model;
+                    return new SimulatedBackend(new SimulatedBackendOptions
+                    {
+                        Profile = SimulatedHardwareProfiles.Get(options.SimProfile),
+                        ModelPath = model.Path,
+                        Model = model.Description,
+                        MaxSequences = options.MaxSequences,
+                        ContextLength = options.ContextLength > 0 ? options.ContextLength : null,
+                        MaxWaiting = options.MaxWaiting,
+                        TimeScale = options.SimTimeScale,
+                    });
+                },
+                cancellationToken);
         }
 
         if (loggers is not null && !NativeLibraryConfig.LLama.LibraryHasLoaded)
