@@ -21,9 +21,12 @@ public sealed class GatewayOptions
     [Range(1, 86_400)]
     public int StreamIdleTimeoutSeconds { get; set; } = 120;
 
-    /// <summary>A worker silent this long is taken for dead and its streams continue on another worker.</summary>
+    /// <summary>
+    /// A worker silent this long is taken for dead and its streams continue on another worker. Keep it above the
+    /// router's timeout (3 s), so by then the router no longer offers the dead worker.
+    /// </summary>
     [Range(0.2, 600)]
-    public double WorkerTimeoutSeconds { get; set; } = 2;
+    public double WorkerTimeoutSeconds { get; set; } = 3.5;
 
     /// <summary>A service (tokenizer, router) silent this long is down: requests get 503 at once.</summary>
     [Range(0.5, 600)]
@@ -31,7 +34,7 @@ public sealed class GatewayOptions
 
     /// <summary>Workers one request may be tried on (the first plus failovers).</summary>
     [Range(1, 20)]
-    public int MaxAttempts { get; set; } = 4;
+    public int MaxAttempts { get; set; } = 8;
 
     /// <summary>Queue jobs this gateway runs at once.</summary>
     [Range(1, 10_000)]

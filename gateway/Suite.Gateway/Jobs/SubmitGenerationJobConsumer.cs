@@ -22,6 +22,7 @@ public sealed partial class SubmitGenerationJobConsumer(
     ModelDirectory models,
     JobRegistry registry,
     IOptions<GatewayOptions> options,
+    Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime,
     ILogger<SubmitGenerationJobConsumer> logger) : IConsumer<SubmitGenerationJob>
 {
     private static readonly TimeSpan RetryWindow = TimeSpan.FromSeconds(120);
@@ -60,7 +61,9 @@ public sealed partial class SubmitGenerationJobConsumer(
         GenerationJobCompleted? result = null;
         try
         {
-            result = await RunAsync(job, reply, context.CancellationToken).ConfigureAwait(false);
+            // Not the delivery's token: a broker restart closes the channel, and the job should carry on through it
+            // (its redelivery then joins this run instead of starting another).
+            result = await RunAsync(job, reply, lifetime.ApplicationStopping).ConfigureAwait(false);
         }
         finally
         {

@@ -58,7 +58,8 @@ public sealed partial class GenerationClient(IBus bus, StreamRegistry registry, 
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            stream.Fail(new GenerationFailed(stream.RequestId, 503, "service_unavailable", $"The request could not be resumed: {e.Message}", null, "bus_unavailable", 2, failedWorker));
+            // The bus is down (a broker restart): the stream stays open and the stall timer tries again.
+            LogResumeFailed(logger, stream.RequestId, e.Message);
         }
     }
 
@@ -79,6 +80,9 @@ public sealed partial class GenerationClient(IBus bus, StreamRegistry registry, 
         _tokenizer ??= await bus.GetSendEndpoint(TokenizerAddress).ConfigureAwait(false);
         await _tokenizer.Send(command, context => context.TimeToLive = CommandTimeToLive, cancellationToken).ConfigureAwait(false);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} could not be resumed yet: {Reason}")]
+    private static partial void LogResumeFailed(ILogger logger, Guid requestId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: {Reason}; resuming as attempt {Attempt} after {Tokens} tokens")]
     private static partial void LogFailover(ILogger logger, Guid requestId, string reason, int attempt, int tokens);

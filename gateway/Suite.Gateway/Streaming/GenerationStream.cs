@@ -132,6 +132,10 @@ public sealed class GenerationStream(PrepareGeneration request)
                 _failedWorkers.Add(worker);
             }
 
+            // Only the worker that just failed is avoided: one that died earlier and came back (after a broker
+            // restart every worker looks dead for a while) is fair game again; the router drops dead ones itself.
+            IReadOnlyList<string> exclude = Worker is { } last ? [last] : [];
+
             _attempt++;
             _next = 0;
             _early.Clear();
@@ -141,7 +145,7 @@ public sealed class GenerationStream(PrepareGeneration request)
             Volatile.Write(ref _lastActivity, System.Diagnostics.Stopwatch.GetTimestamp());
             return request with
             {
-                Continuation = new Continuation([.. _tokens], _textLength, _attempt, [.. _failedWorkers]),
+                Continuation = new Continuation([.. _tokens], _textLength, _attempt, exclude),
             };
         }
     }

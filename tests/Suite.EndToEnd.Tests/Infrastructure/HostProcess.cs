@@ -23,6 +23,10 @@ public sealed class HostProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
+
     public int Id => _process.Id;
 
     public static HostProcess Start(string projectFolder, IReadOnlyDictionary<string, string?> environment, string name)

@@ -65,7 +65,7 @@ public sealed partial class WorkerRuntime(WorkerIdentity identity, IBus bus, ILo
 
         _active[request.RequestId] = sequence;
         var pump = new StreamPump(request, sequence, backend, Identity, reply, Latency);
-        _pumps[request.RequestId] = RunPumpAsync(request.RequestId, pump);
+        _pumps[request.RequestId] = RunPumpAsync(request.RequestId, sequence, pump);
     }
 
     /// <summary>Cancels a sequence this worker is running, if it is one of ours.</summary>
@@ -91,7 +91,7 @@ public sealed partial class WorkerRuntime(WorkerIdentity identity, IBus bus, ILo
         await Task.WhenAny(Task.WhenAll(_pumps.Values), Task.Delay(timeout)).ConfigureAwait(false);
     }
 
-    private async Task RunPumpAsync(Guid requestId, StreamPump pump)
+    private async Task RunPumpAsync(Guid requestId, ISequence sequence, StreamPump pump)
     {
         try
         {
@@ -99,6 +99,9 @@ public sealed partial class WorkerRuntime(WorkerIdentity identity, IBus bus, ILo
         }
         catch (Exception e)
         {
+            // Nobody can receive this stream any more (e.g. the broker went away): free the slot; the gateway
+            // resumes the request from what it received.
+            sequence.Cancel();
             LogPumpFailed(logger, e, requestId);
         }
         finally

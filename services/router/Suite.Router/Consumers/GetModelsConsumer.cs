@@ -4,29 +4,36 @@ using Suite.Router.Registry;
 
 namespace Suite.Router.Consumers;
 
-/// <summary>Answers which models are served now, and by which workers.</summary>
+/// <summary>Answers which models are known and which live workers serve each.</summary>
 public sealed class GetModelsConsumer(WorkerRegistry registry) : IConsumer<GetModels>
 {
     public Task Consume(ConsumeContext<GetModels> context)
     {
-        var models = registry.AllLive()
-            .GroupBy(w => w.Heartbeat.Model, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new ServedModel(
-                g.First().Heartbeat.ModelInfo,
-                g.Select(w => w.Heartbeat.Backend).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
-                context.Message.IncludeWorkers
-                    ? g.Select(w => new WorkerStatus(
-                        w.Heartbeat.WorkerId,
-                        w.Heartbeat.Backend,
-                        w.Heartbeat.Pool,
-                        w.Heartbeat.Simulated,
-                        w.Heartbeat.Device,
-                        w.Heartbeat.RunningSequences,
-                        w.Heartbeat.WaitingSequences,
-                        w.Heartbeat.MaxSequences,
-                        WorkerRegistry.SecondsSince(w.ReceivedAt))).ToList()
-                    : []))
+        var live = registry.AllLive().ToLookup(w => w.Heartbeat.Model, StringComparer.Ordinal);
+
+        // A known model with no live worker stays listed (with no backends): a request for it gets 503 and
+        // Retry-After from the router, not a 404 that would tell clients the model is gone for good.
+        var models = registry.KnownModels
+            .OrderBy(m => m.Id, StringComparer.Ordinal)
+            .Select(model =>
+            {
+                var workers = live[model.Id].ToList();
+                return new ServedModel(
+                    workers.Count > 0 ? workers[0].Heartbeat.ModelInfo : model,
+                    workers.Select(w => w.Heartbeat.Backend).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
+                    context.Message.IncludeWorkers
+                        ? workers.Select(w => new WorkerStatus(
+                            w.Heartbeat.WorkerId,
+                            w.Heartbeat.Backend,
+                            w.Heartbeat.Pool,
+                            w.Heartbeat.Simulated,
+                            w.Heartbeat.Device,
+                            w.Heartbeat.RunningSequences,
+                            w.Heartbeat.WaitingSequences,
+                            w.Heartbeat.MaxSequences,
+                            WorkerRegistry.SecondsSince(w.ReceivedAt))).ToList()
+                        : []);
+            })
             .ToList();
         return context.RespondAsync(new ModelsListed(models));
     }

@@ -28,6 +28,9 @@ public sealed class WorkerRegistry(IOptions<RouterOptions> options)
 
     public void Remove(string workerId) => _workers.TryRemove(workerId, out _);
 
+    /// <summary>Every model any worker ever announced, served right now or not.</summary>
+    public IReadOnlyCollection<ModelDescription> KnownModels => _knownModels.Values.ToList();
+
     /// <summary>True if any worker ever announced this model (so a request for it is 503, not 404, while none is up).</summary>
     public bool IsKnownModel(string model) => _knownModels.ContainsKey(model);
 

@@ -25,6 +25,13 @@ public static class ChatTemplates
 
         if (template.Contains("<|start_header_id|>", StringComparison.Ordinal) && template.Contains("<|end_header_id|>", StringComparison.Ordinal))
         {
+            if (template.Contains("Cutting Knowledge Date", StringComparison.Ordinal))
+            {
+                // Llama 3.1+ always writes a dated system header (and tool blocks); rendering it as 3.0 would be wrong.
+                throw new NotSupportedException(
+                    $"Llama 3.1+ chat templates (with 'Cutting Knowledge Date') are not supported; only Llama 3.0's. It starts: \"{Start(template)}\"");
+            }
+
             return new Llama3ChatTemplate(template, bosToken ?? "<|begin_of_text|>");
         }
 
@@ -33,8 +40,9 @@ public static class ChatTemplates
             return new ChatMlChatTemplate(template);
         }
 
-        var start = template.Length > 120 ? template[..120] + "…" : template;
         throw new NotSupportedException(
-            $"Unknown chat template (supported: DeepSeek V3/R1, ChatML/Qwen, Llama 3). It starts: \"{start}\"");
+            $"Unknown chat template (supported: DeepSeek V3/R1, ChatML/Qwen, Llama 3). It starts: \"{Start(template)}\"");
     }
+
+    private static string Start(string template) => template.Length > 120 ? template[..120] + "…" : template;
 }

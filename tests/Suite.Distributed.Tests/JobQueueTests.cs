@@ -1,0 +1,113 @@
+using System.Text;
+using RabbitMQ.Client;
+using Suite.Contracts;
+using Suite.Contracts.Jobs;
+using Suite.Distributed.Tests.Infrastructure;
+
+namespace Suite.Distributed.Tests;
+
+/// <summary>The message-queue producer contract: idempotency, priority, poison messages, and a broker restart.</summary>
+[Collection(DistributedSuiteCollection.Name)]
+public sealed class JobQueueTests(DistributedSuiteFixture suite)
+{
+    [Fact]
+    public async Task A_resubmitted_job_is_not_run_twice()
+    {
+        await using var producer = new JobProducer(suite.Broker.Uri);
+        await producer.StartAsync();
+        var job = producer.Job("Idempotency check", 60);
+        await producer.SubmitAsync(job);
+        await producer.SubmitAsync(job);
+        Assert.True(await producer.WaitAsync(() => producer.Completed.Count >= 2, TimeSpan.FromSeconds(60)));
+        var results = producer.Completed.ToList();
+        Assert.All(results, r => Assert.Equal(job.JobId, r.JobId));
+
+        // Both answers are the one run's result (same completion time and worker), not two runs.
+        Assert.Single(results.Select(r => (r.CompletedAt, r.WorkerId, r.Text)).Distinct());
+    }
+
+    [Fact]
+    public async Task Higher_priority_jobs_overtake_queued_ones()
+    {
+        await using var producer = new JobProducer(suite.Broker.Uri);
+        await producer.StartAsync();
+        var low = Enumerable.Range(0, 6).Select(i => producer.Job($"Low priority job {i}", 150, priority: 0)).ToList();
+        foreach (var job in low)
+        {
+            await producer.SubmitAsync(job);
+        }
+
+        var high = producer.Job("High priority job", 150, priority: 9);
+        await producer.SubmitAsync(high);
+        Assert.True(await producer.WaitAsync(() => producer.Completed.Count >= 7, TimeSpan.FromSeconds(120)), suite.Logs());
+        var order = producer.Completed.Select(c => c.JobId).ToList();
+        Assert.True(order.IndexOf(high.JobId) < 4, $"the high-priority job finished at position {order.IndexOf(high.JobId)} of 7");
+    }
+
+    [Fact]
+    public async Task Malformed_and_invalid_jobs_end_in_the_error_queue_with_a_reason_and_the_gateway_keeps_serving()
+    {
+        await using var producer = new JobProducer(suite.Broker.Uri);
+        await producer.StartAsync();
+        var invalid = producer.Job("x", 10) with { Priority = 42 };
+        await producer.SubmitAsync(invalid);
+        Assert.True(await producer.WaitAsync(() => !producer.Failed.IsEmpty, TimeSpan.FromSeconds(30)));
+        Assert.Equal(400, Assert.Single(producer.Failed).StatusCode);
+
+        var factory = new ConnectionFactory { Uri = suite.Broker.Uri };
+        await using var connection = await factory.CreateConnectionAsync(TestContext.Current.CancellationToken);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
+        var garbage = new BasicProperties { ContentType = "application/vnd.masstransit+json", MessageId = Guid.NewGuid().ToString() };
+        await channel.BasicPublishAsync(QueueNames.Jobs, string.Empty, false, garbage, Encoding.UTF8.GetBytes("{ this is not json"), TestContext.Current.CancellationToken);
+
+        var reasons = new List<string>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (reasons.Count < 2 && DateTime.UtcNow < deadline)
+        {
+            var message = await channel.BasicGetAsync(QueueNames.Jobs + "_error", autoAck: true, TestContext.Current.CancellationToken);
+            if (message is null)
+            {
+                await Task.Delay(200, TestContext.Current.CancellationToken);
+                continue;
+            }
+
+            var headers = message.BasicProperties.Headers ?? new Dictionary<string, object?>();
+            Assert.True(headers.TryGetValue("MT-Fault-Message", out var reason), "error-queue message without a fault reason");
+            reasons.Add(reason is byte[] bytes ? Encoding.UTF8.GetString(bytes) : reason?.ToString() ?? string.Empty);
+        }
+
+        Assert.Equal(2, reasons.Count);
+        Assert.Contains(reasons, r => r.Contains("Priority", StringComparison.Ordinal));
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await suite.Http.GetAsync("/health", TestContext.Current.CancellationToken)).StatusCode);
+
+        // Still serving jobs.
+        var ok = producer.Job("After the poison", 8);
+        await producer.SubmitAsync(ok);
+        Assert.True(await producer.WaitAsync(() => producer.Completed.Any(c => c.JobId == ok.JobId), TimeSpan.FromSeconds(60)));
+    }
+
+    [Fact]
+    public async Task Restarting_the_broker_with_jobs_queued_completes_every_job_exactly_once()
+    {
+        await using var producer = new JobProducer(suite.Broker.Uri);
+        await producer.StartAsync();
+        var jobs = Enumerable.Range(0, 5).Select(i => producer.Job($"Broker restart job {i}", 200, stream: true)).ToList();
+        foreach (var job in jobs)
+        {
+            await producer.SubmitAsync(job);
+        }
+
+        Assert.True(await producer.WaitAsync(() => !producer.Chunks.IsEmpty, TimeSpan.FromSeconds(60)), "no job started");
+        await suite.Broker.StopAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+        await suite.Broker.StartAsync();
+
+        Assert.True(
+            await producer.WaitAsync(() => producer.Completed.Select(c => c.JobId).Distinct().Count() == jobs.Count, TimeSpan.FromSeconds(180)),
+            $"{producer.Completed.Count} of {jobs.Count} jobs completed after the broker restart:\n{suite.Logs()}");
+        await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+        Assert.Equal(jobs.Count, producer.Completed.Count);
+        Assert.All(producer.Completed, c => Assert.Equal(200, c.CompletionTokens));
+        await suite.WaitForWorkersAsync(2, TimeSpan.FromSeconds(90));
+    }
+}
