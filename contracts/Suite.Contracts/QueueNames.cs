@@ -10,8 +10,14 @@ public static class QueueNames
     public const string Router = "suite-router";
     public const string Telemetry = "suite-telemetry";
 
-    /// <summary>Where producers send <c>SubmitGenerationJob</c> (durable, priorities 0–9).</summary>
+    /// <summary>The durable jobs queue (priorities 0–9). Producers send to <see cref="JobsAddress"/>, not to the queue itself.</summary>
     public const string Jobs = "suite-jobs";
+
+    /// <summary>
+    /// Where producers send <c>SubmitGenerationJob</c>: the exchange bound to the jobs queue. Sending there does not
+    /// redeclare the queue, whose priority argument (x-max-priority 9) a plain queue declaration would contradict.
+    /// </summary>
+    public static Uri JobsAddress { get; } = new($"exchange:{Jobs}");
 
     public static string Worker(string workerId) => $"suite-worker-{workerId}";
 

@@ -20,4 +20,6 @@ public sealed record RequestCompleted(
     double PrefillSeconds,
     double DecodeSeconds,
     float[] InterTokenSeconds,
-    DateTimeOffset CompletedAt);
+    DateTimeOffset CompletedAt,
+    int Chunks = 0,
+    int Attempts = 1);

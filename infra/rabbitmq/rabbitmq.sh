@@ -62,6 +62,9 @@ start() {
   local dist
   dist=$(free_port)
   mkdir -p "$dir/mnesia" "$dir/log"
+  # Start the Erlang port mapper ourselves, detached from this script's output, on loopback only (it outlives the
+  # broker and is shared by all nodes on the machine; a caller reading our output must not wait for it).
+  ERL_EPMD_ADDRESS=127.0.0.1 epmd -daemon > /dev/null 2>&1 < /dev/null || true
   echo "$node" > "$dir/node"
   echo "$port" > "$dir/port"
   cat > "$dir/rabbitmq.conf" <<CONF

@@ -1,28 +1,43 @@
+using System.Globalization;
+
 namespace Suite.Bench;
 
 /// <summary>Command-line settings of the bench.</summary>
-public sealed record BenchOptions(int[] Concurrency, int Tokens, int Rounds, string? ModelCache, string? Output, string? SuiteUrl)
+public sealed record BenchOptions(int[] Concurrency, int Tokens, int Rounds, int Threads, string[] Targets, int[] SimScale, string? ModelCache, string? Output)
 {
+    public const string Usage = "--concurrency 1,16 --tokens 128 --rounds 2 --threads 1 --targets direct,embedded,distributed --sim-scale 1,4,16 [--model-cache DIR] [--output FILE.md]";
+
     public static BenchOptions Parse(string[] args)
     {
         int[] concurrency = [1, 16];
         var tokens = 128;
         var rounds = 2;
+        var threads = 1;
+        string[] targets = ["direct", "embedded", "distributed"];
+        int[] simScale = [];
         string? cache = null;
         string? output = null;
-        string? url = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--concurrency":
-                    concurrency = args[++i].Split(',').Select(int.Parse).ToArray();
+                    concurrency = Ints(args[++i]);
                     break;
                 case "--tokens":
-                    tokens = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+                    tokens = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
                 case "--rounds":
-                    rounds = int.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+                    rounds = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--threads":
+                    threads = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--targets":
+                    targets = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries);
+                    break;
+                case "--sim-scale":
+                    simScale = Ints(args[++i]);
                     break;
                 case "--model-cache":
                     cache = args[++i];
@@ -30,14 +45,13 @@ public sealed record BenchOptions(int[] Concurrency, int Tokens, int Rounds, str
                 case "--output":
                     output = args[++i];
                     break;
-                case "--suite-url":
-                    url = args[++i];
-                    break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Use --concurrency 1,16 --tokens 128 --rounds 2 [--model-cache DIR] [--output FILE.md] [--suite-url URL]");
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Use {Usage}");
             }
         }
 
-        return new BenchOptions(concurrency, tokens, rounds, cache, output, url);
+        return new BenchOptions(concurrency, tokens, rounds, threads, targets, simScale, cache, output);
     }
+
+    private static int[] Ints(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 }

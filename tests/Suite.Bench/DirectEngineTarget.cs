@@ -11,13 +11,13 @@ namespace Suite.Bench;
 /// The peer: the same llama.cpp engine (LLamaSharp, continuous batching) with the worker's default settings, driven
 /// in-process with no bus, no HTTP and no tokenizer service.
 /// </summary>
-public sealed class DirectEngineTarget(ModelResolution models) : IAsyncDisposable
+public sealed class DirectEngineTarget(ModelResolution models, int threads) : IAsyncDisposable
 {
     private IInferenceBackend? _backend;
 
     public async Task StartAsync()
     {
-        _backend = await new BackendFactory(models).CreateAsync(new ModelWorkerOptions(), CancellationToken.None);
+        _backend = await new BackendFactory(models).CreateAsync(new ModelWorkerOptions { Threads = threads }, CancellationToken.None);
     }
 
     public async Task<RunResult> RunAsync(int concurrency, int rounds, int tokens, IReadOnlyList<int[]> prompts)

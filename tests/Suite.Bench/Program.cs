@@ -2,7 +2,8 @@ using Suite.Bench;
 using Suite.Models.Catalog;
 using Suite.Tokenizer.Core.Loading;
 
-// Engine direct vs embedded suite over HTTP, same model and settings, in one run; prints tokens/s, ratios and TTFT.
+// The engine driven directly vs the embedded suite vs the distributed suite (RabbitMQ), same model and settings, in
+// one run; then an optional scale run over simulated workers. Prints tokens/s, ratios, TTFT and bus messages per token.
 var options = BenchOptions.Parse(args);
 var settings = ModelCatalogSettings.FromEnvironment() with { CacheDirectory = options.ModelCache ?? ModelCatalogSettings.FromEnvironment().CacheDirectory };
 var models = new ModelResolution(settings);
@@ -16,57 +17,73 @@ string[] prompts =
     "Recipe for a quick tomato soup: first,",
 ];
 var promptTokens = prompts.Select(p => tokenizer.Encode(p, addSpecialTokens: true)).ToArray();
-Console.WriteLine($"Benchmarking {model.Description.Id} ({model.Path})");
+Console.WriteLine($"Benchmarking {model.Description.Id} ({model.Path}), engine threads {options.Threads}");
 
-var direct = new List<RunResult>();
-await using (var engine = new DirectEngineTarget(models))
+var results = new Dictionary<string, List<RunResult>>();
+var messages = new Dictionary<string, double>();
+if (options.Targets.Contains("direct"))
 {
+    await using var engine = new DirectEngineTarget(models, options.Threads);
     await engine.StartAsync();
     await engine.RunAsync(2, 1, 16, promptTokens); // warm-up
+    results["engine direct"] = [];
     foreach (var concurrency in options.Concurrency)
     {
         var result = await engine.RunAsync(concurrency, options.Rounds, options.Tokens, promptTokens);
-        Console.WriteLine($"  engine direct  c={concurrency,-3} {result.TokensPerSecond,8:0.0} tok/s  TTFT p50 {result.TtftP50 * 1000:0.0} ms");
-        direct.Add(result);
+        Console.WriteLine($"  engine direct        c={concurrency,-3} {result.TokensPerSecond,8:0.0} tok/s  TTFT p50 {result.TtftP50 * 1000:0.0} ms");
+        results["engine direct"].Add(result);
     }
 }
 
-var suite = new List<RunResult>();
-SuiteProcess? process = null;
-try
+if (options.Targets.Contains("embedded"))
 {
-    Uri address;
-    if (options.SuiteUrl is { } url)
-    {
-        address = new Uri(url);
-    }
-    else
-    {
-        process = await SuiteProcess.StartAsync(settings.CacheDirectory);
-        address = process.Address;
-    }
-
-    var target = new HttpSuiteTarget(address, model.Description.Id, "suite (HTTP)");
-    await target.RunAsync(2, 1, 16, prompts); // warm-up
-    foreach (var concurrency in options.Concurrency)
-    {
-        var result = await target.RunAsync(concurrency, options.Rounds, options.Tokens, prompts);
-        Console.WriteLine($"  suite (HTTP)   c={concurrency,-3} {result.TokensPerSecond,8:0.0} tok/s  TTFT p50 {result.TtftP50 * 1000:0.0} ms");
-        suite.Add(result);
-    }
+    await using var embedded = await SuiteProcess.StartAsync(settings.CacheDirectory, options.Threads);
+    (results["embedded suite"], messages["embedded suite"]) = await RunHttpAsync("embedded suite", embedded.Address);
 }
-finally
+
+if (options.Targets.Contains("distributed"))
 {
-    if (process is not null)
-    {
-        await process.DisposeAsync();
-    }
+    await using var distributed = await DistributedSuiteProcess.StartAsync("cpu=cpu:1", options.Threads, settings.CacheDirectory);
+    (results["distributed suite"], messages["distributed suite"]) = await RunHttpAsync("distributed suite", distributed.Address);
 }
 
-var report = Report.Render(direct.Zip(suite).ToList(), model.Description.Id, options.Tokens, options.Rounds);
+var scale = new List<(int Workers, RunResult Result)>();
+foreach (var workers in options.SimScale)
+{
+    await using var simulated = await DistributedSuiteProcess.StartAsync($"sim=sim:{workers}", options.Threads, settings.CacheDirectory);
+    var target = new HttpSuiteTarget(simulated.Address, model.Description.Id, $"sim x{workers}");
+    await target.RunAsync(workers, 1, 8, prompts); // warm-up
+    var result = await target.RunAsync(16 * workers, 1, 64, prompts);
+    Console.WriteLine($"  sim workers {workers,-3} c={16 * workers,-4} {result.TokensPerSecond,8:0.0} tok/s  TTFT p50 {result.TtftP50 * 1000:0.0} ms");
+    scale.Add((workers, result));
+}
+
+var report = Report.Render(results, messages, scale, model.Description.Id, options);
 Console.WriteLine();
 Console.WriteLine(report);
 if (options.Output is { } output)
 {
     await File.WriteAllTextAsync(output, report);
+}
+
+async Task<(List<RunResult> Results, double MessagesPerToken)> RunHttpAsync(string label, Uri address)
+{
+    var target = new HttpSuiteTarget(address, model.Description.Id, label);
+    using var http = new HttpClient { BaseAddress = address };
+    await target.RunAsync(2, 1, 16, prompts); // warm-up
+    var before = await SuiteMetricsProbe.ReadAsync(http);
+    var list = new List<RunResult>();
+    foreach (var concurrency in options.Concurrency)
+    {
+        var result = await target.RunAsync(concurrency, options.Rounds, options.Tokens, prompts);
+        Console.WriteLine($"  {label,-20} c={concurrency,-3} {result.TokensPerSecond,8:0.0} tok/s  TTFT p50 {result.TtftP50 * 1000:0.0} ms");
+        list.Add(result);
+    }
+
+    // Lifecycle events reach telemetry just after the responses.
+    await Task.Delay(1500);
+    var after = await SuiteMetricsProbe.ReadAsync(http);
+    var tokens = after.Tokens - before.Tokens;
+    var perToken = tokens > 0 ? ((after.Chunks - before.Chunks) + (SuiteMetricsProbe.FixedMessagesPerRequest * (after.Requests - before.Requests))) / tokens : double.NaN;
+    return (list, perToken);
 }

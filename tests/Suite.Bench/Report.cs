@@ -3,26 +3,46 @@ using System.Text;
 
 namespace Suite.Bench;
 
-/// <summary>Prints the side-by-side table with ratios and checks the targets.</summary>
+/// <summary>Prints the side-by-side tables with ratios against the engine driven directly.</summary>
 public static class Report
 {
-    public const double ThroughputTarget = 0.90;
-    public const double AddedTtftTargetMs = 5;
-
-    public static string Render(IReadOnlyList<(RunResult Direct, RunResult Suite)> pairs, string model, int tokens, int rounds)
+    public static string Render(
+        IReadOnlyDictionary<string, List<RunResult>> results,
+        IReadOnlyDictionary<string, double> messagesPerToken,
+        IReadOnlyList<(int Workers, RunResult Result)> scale,
+        string model,
+        BenchOptions options)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Model: {model}; {tokens} generated tokens per stream (greedy, ignore_eos), {rounds} requests per stream; {Environment.ProcessorCount} cores.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Model: {model}; {options.Tokens} generated tokens per request (greedy, ignore_eos), {options.Rounds} requests per stream; engine threads {options.Threads}; {Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
         text.AppendLine();
-        text.AppendLine("| concurrency | engine direct tok/s | suite (HTTP) tok/s | suite ÷ direct | direct TTFT p50 / p99 ms | suite TTFT p50 / p99 ms | added TTFT p50 ms | targets |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---|");
-        foreach (var (direct, suite) in pairs)
+        text.AppendLine("| target | concurrency | tok/s | ÷ direct | TTFT p50 / p99 ms | added TTFT p50 ms | bus msgs / token |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        results.TryGetValue("engine direct", out var direct);
+        foreach (var (target, runs) in results)
         {
-            var ratio = suite.TokensPerSecond / direct.TokensPerSecond;
-            var added = (suite.TtftP50 - direct.TtftP50) * 1000;
-            var verdict = (ratio >= ThroughputTarget ? "ratio ok" : $"ratio < {ThroughputTarget:0.00}") + ", " + (added <= AddedTtftTargetMs ? "TTFT ok" : $"TTFT > {AddedTtftTargetMs} ms");
-            text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {direct.Concurrency} | {direct.TokensPerSecond:0.0} | {suite.TokensPerSecond:0.0} | {ratio:0.000} | {direct.TtftP50 * 1000:0.0} / {direct.TtftP99 * 1000:0.0} | {suite.TtftP50 * 1000:0.0} / {suite.TtftP99 * 1000:0.0} | {added:0.0} | {verdict} |");
+            foreach (var run in runs)
+            {
+                var peer = direct?.FirstOrDefault(d => d.Concurrency == run.Concurrency);
+                var ratio = peer is null ? "" : (run.TokensPerSecond / peer.TokensPerSecond).ToString("0.000", CultureInfo.InvariantCulture);
+                var added = peer is null || ReferenceEquals(peer, run) ? "" : ((run.TtftP50 - peer.TtftP50) * 1000).ToString("0.0", CultureInfo.InvariantCulture);
+                var msgs = messagesPerToken.TryGetValue(target, out var m) ? m.ToString("0.00", CultureInfo.InvariantCulture) : "";
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {target} | {run.Concurrency} | {run.TokensPerSecond:0.0} | {ratio} | {run.TtftP50 * 1000:0.0} / {run.TtftP99 * 1000:0.0} | {added} | {msgs} |");
+            }
+        }
+
+        if (scale.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("Scale run: distributed suite with only simulated H100 workers (real-time simulation), 16 concurrent 64-token streams per worker.");
+            text.AppendLine();
+            text.AppendLine("| sim workers | concurrency | tok/s | tok/s per worker | TTFT p50 / p99 ms |");
+            text.AppendLine("|---:|---:|---:|---:|---:|");
+            foreach (var (workers, run) in scale)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {workers} | {run.Concurrency} | {run.TokensPerSecond:0.0} | {run.TokensPerSecond / workers:0.0} | {run.TtftP50 * 1000:0.0} / {run.TtftP99 * 1000:0.0} |");
+            }
         }
 
         return text.ToString();

@@ -17,7 +17,7 @@ public sealed class SuiteProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<SuiteProcess> StartAsync(string? modelCache)
+    public static async Task<SuiteProcess> StartAsync(string? modelCache, int threads)
     {
         var dll = FindHostDll();
         int port;
@@ -30,6 +30,7 @@ public sealed class SuiteProcess : IAsyncDisposable
         var address = new Uri($"http://127.0.0.1:{port}");
         var info = new ProcessStartInfo("dotnet", [dll]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.Environment["ASPNETCORE_URLS"] = address.ToString();
+        info.Environment["Worker__Threads"] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (modelCache is not null)
         {
             info.Environment["SUITE_MODEL_CACHE"] = modelCache;

@@ -56,15 +56,29 @@ public sealed class JobQueueTests(DistributedSuiteFixture suite)
 
         var factory = new ConnectionFactory { Uri = suite.Broker.Uri };
         await using var connection = await factory.CreateConnectionAsync(TestContext.Current.CancellationToken);
-        await using var channel = await connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
-        var garbage = new BasicProperties { ContentType = "application/vnd.masstransit+json", MessageId = Guid.NewGuid().ToString() };
-        await channel.BasicPublishAsync(QueueNames.Jobs, string.Empty, false, garbage, Encoding.UTF8.GetBytes("{ this is not json"), TestContext.Current.CancellationToken);
+        await using (var publisher = await connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken))
+        {
+            var garbage = new BasicProperties { ContentType = "application/vnd.masstransit+json", MessageId = Guid.NewGuid().ToString() };
+            await publisher.BasicPublishAsync(QueueNames.Jobs, string.Empty, false, garbage, Encoding.UTF8.GetBytes("{ this is not json"), TestContext.Current.CancellationToken);
+        }
 
         var reasons = new List<string>();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (reasons.Count < 2 && DateTime.UtcNow < deadline)
         {
-            var message = await channel.BasicGetAsync(QueueNames.Jobs + "_error", autoAck: true, TestContext.Current.CancellationToken);
+            // The error queue appears with the first fault; asking for a missing queue closes the channel, so each
+            // poll uses a fresh one.
+            await using var channel = await connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
+            BasicGetResult? message;
+            try
+            {
+                message = await channel.BasicGetAsync(QueueNames.Jobs + "_error", autoAck: true, TestContext.Current.CancellationToken);
+            }
+            catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+            {
+                message = null;
+            }
+
             if (message is null)
             {
                 await Task.Delay(200, TestContext.Current.CancellationToken);

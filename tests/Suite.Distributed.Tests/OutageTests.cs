@@ -31,9 +31,9 @@ public sealed class OutageTests(DistributedSuiteFixture suite)
         finally
         {
             await suite.RestartAsync(service);
+            await suite.WaitForWorkersAsync(2, TimeSpan.FromSeconds(90));
         }
 
-        await suite.WaitForWorkersAsync(2, TimeSpan.FromSeconds(90));
         using var served = await ChatAsync();
         for (var i = 0; i < 20 && served.StatusCode != HttpStatusCode.OK; i++)
         {

@@ -21,7 +21,12 @@ public static class OpenAiApi
 
     private static async Task ListModelsAsync(HttpContext context, ModelDirectory directory)
     {
-        var listed = await directory.GetAsync(includeWorkers: false, context.RequestAborted).ConfigureAwait(false);
+        var listed = await TryListAsync(context, directory).ConfigureAwait(false);
+        if (listed is null)
+        {
+            return;
+        }
+
         context.Response.ContentType = "application/json";
         await using var json = JsonOutput.Create(context.Response.Body);
         json.WriteStartObject();
@@ -39,7 +44,12 @@ public static class OpenAiApi
 
     private static async Task GetModelAsync(HttpContext context, string id, ModelDirectory directory)
     {
-        var listed = await directory.GetAsync(includeWorkers: false, context.RequestAborted).ConfigureAwait(false);
+        var listed = await TryListAsync(context, directory).ConfigureAwait(false);
+        if (listed is null)
+        {
+            return;
+        }
+
         var served = listed.Models.FirstOrDefault(m => m.Model.Id == id);
         if (served is null)
         {
@@ -51,6 +61,19 @@ public static class OpenAiApi
         await using var json = JsonOutput.Create(context.Response.Body);
         WriteModel(json, served);
         await json.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task<Suite.Contracts.ModelsListed?> TryListAsync(HttpContext context, ModelDirectory directory)
+    {
+        try
+        {
+            return await directory.GetAsync(includeWorkers: false, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (MassTransit.RequestTimeoutException)
+        {
+            await ErrorWriter.WriteAsync(context, OpenAiError.RouterUnavailable).ConfigureAwait(false);
+            return null;
+        }
     }
 
     private static void WriteModel(Utf8JsonWriter json, Suite.Contracts.ServedModel served)

@@ -14,9 +14,25 @@ public static class TokenizeApi
 {
     public static IEndpointRouteBuilder MapTokenizeApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/tokenize", TokenizeAsync);
-        app.MapPost("/detokenize", DetokenizeAsync);
+        app.MapPost("/tokenize", (HttpContext context, IRequestClient<TokenizeText> client, ModelDirectory models) => GuardAsync(context, () => TokenizeAsync(context, client, models)));
+        app.MapPost("/detokenize", (HttpContext context, IRequestClient<DetokenizeTokens> client, ModelDirectory models) => GuardAsync(context, () => DetokenizeAsync(context, client, models)));
         return app;
+    }
+
+    private static async Task GuardAsync(HttpContext context, Func<Task> handle)
+    {
+        try
+        {
+            await handle().ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("UTF-16", StringComparison.Ordinal) && !context.Response.HasStarted)
+        {
+            await ErrorWriter.WriteAsync(context, OpenAiError.LoneSurrogate(e.Message)).ConfigureAwait(false);
+        }
+        catch (MassTransit.RequestTimeoutException) when (!context.Response.HasStarted)
+        {
+            await ErrorWriter.WriteAsync(context, new OpenAiError(503, "service_unavailable", "The tokenizer or router service is not answering; retry shortly.", null, "service_unavailable", 2)).ConfigureAwait(false);
+        }
     }
 
     private static async Task TokenizeAsync(HttpContext context, IRequestClient<TokenizeText> client, ModelDirectory models)

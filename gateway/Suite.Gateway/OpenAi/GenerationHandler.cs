@@ -44,12 +44,6 @@ public sealed partial class GenerationHandler(
             return;
         }
 
-        if (!await models.IsServedAsync(request!.Model, aborted).ConfigureAwait(false))
-        {
-            await ErrorWriter.WriteAsync(context, OpenAiError.ModelNotFound(request.Model)).ConfigureAwait(false);
-            return;
-        }
-
         foreach (var service in RequiredServices)
         {
             if (!liveness.IsServiceUp(service))
@@ -57,6 +51,23 @@ public sealed partial class GenerationHandler(
                 await ErrorWriter.WriteAsync(context, new OpenAiError(503, "service_unavailable", $"The {service} service is down; retry shortly.", null, $"{service}_unavailable", 2)).ConfigureAwait(false);
                 return;
             }
+        }
+
+        bool served;
+        try
+        {
+            served = await models.IsServedAsync(request!.Model, aborted).ConfigureAwait(false);
+        }
+        catch (MassTransit.RequestTimeoutException)
+        {
+            await ErrorWriter.WriteAsync(context, OpenAiError.RouterUnavailable).ConfigureAwait(false);
+            return;
+        }
+
+        if (!served)
+        {
+            await ErrorWriter.WriteAsync(context, OpenAiError.ModelNotFound(request.Model)).ConfigureAwait(false);
+            return;
         }
 
         if (!gate.TryEnter())

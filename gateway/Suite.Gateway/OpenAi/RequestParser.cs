@@ -21,6 +21,10 @@ public static class RequestParser
         {
             return (null, e.Error);
         }
+        catch (InvalidOperationException e) when (e.Message.Contains("UTF-16", StringComparison.Ordinal))
+        {
+            return (null, OpenAiError.LoneSurrogate(e.Message));
+        }
     }
 
     private static ParsedGeneration ParseCore(JsonElement body, GenerationKind kind)

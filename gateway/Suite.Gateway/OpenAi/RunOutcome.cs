@@ -11,6 +11,7 @@ internal sealed class RunOutcome(ParsedGeneration request, string endpoint)
     private string _backend = string.Empty;
     private string _worker = string.Empty;
     private int _tokens;
+    private int _chunks;
 
     public int Status { get; set; } = 200;
 
@@ -19,6 +20,7 @@ internal sealed class RunOutcome(ParsedGeneration request, string endpoint)
         _backend = chunk.Backend;
         _worker = chunk.WorkerId;
         _tokens += chunk.Tokens.Length;
+        _chunks++;
     }
 
     public void Observe(GenerationCompleted completed)
@@ -47,6 +49,8 @@ internal sealed class RunOutcome(ParsedGeneration request, string endpoint)
             timings?.PrefillSeconds ?? 0,
             timings?.DecodeSeconds ?? 0,
             timings?.InterTokenSeconds ?? [],
-            DateTimeOffset.UtcNow);
+            DateTimeOffset.UtcNow,
+            _chunks,
+            _completed?.Attempt ?? 1);
     }
 }

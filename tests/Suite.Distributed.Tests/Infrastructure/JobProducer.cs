@@ -52,14 +52,14 @@ public sealed class JobProducer : IAsyncDisposable
 
     public async Task SubmitAsync(SubmitGenerationJob job)
     {
-        var endpoint = await _bus.GetSendEndpoint(QueueNames.Address(QueueNames.Jobs));
+        var endpoint = await _bus.GetSendEndpoint(QueueNames.JobsAddress);
         await endpoint.Send(job, context => context.SetPriority((byte)job.Priority));
     }
 
     /// <summary>Sends raw bytes to the jobs queue, as a broken producer would.</summary>
     public async Task SubmitRawAsync(object message)
     {
-        var endpoint = await _bus.GetSendEndpoint(QueueNames.Address(QueueNames.Jobs));
+        var endpoint = await _bus.GetSendEndpoint(QueueNames.JobsAddress);
         await endpoint.Send(message);
     }
 

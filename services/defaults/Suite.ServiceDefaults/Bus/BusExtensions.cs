@@ -67,6 +67,8 @@ public static class BusExtensions
 
         builder.Services.AddMassTransit(x =>
         {
+            // MassTransit 8.5 otherwise reports usage to its vendor over the internet; a serving layer must not.
+            x.DisableUsageTelemetry();
             foreach (var register in registrations.Registrations)
             {
                 register(x);

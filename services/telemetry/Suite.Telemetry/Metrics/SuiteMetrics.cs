@@ -39,6 +39,10 @@ public sealed class SuiteMetrics
 
     public Counter RequestSuccess { get; } = new("vllm:request_success_total", "Requests finished, by finish reason.", ["model_name", "backend", "finished_reason"]);
 
+    public Counter StreamChunks { get; } = new("suite:stream_chunks_total", "Chunk messages that carried generated tokens from workers to gateways (bus messages per token = chunks / tokens).", ModelBackend);
+
+    public Counter Failovers { get; } = new("suite:failovers_total", "Requests resumed on another worker after theirs died.", ModelBackend);
+
     public Counter RequestErrors { get; } = new("suite:request_errors_total", "Requests that ended in an error, by HTTP status.", ["model_name", "status"]);
 
     public void Record(RequestCompleted e)
@@ -72,6 +76,12 @@ public sealed class SuiteMetrics
         DecodeTime.Observe(labels, e.DecodeSeconds);
         PromptTokens.Add(labels, e.PromptTokens);
         GenerationTokens.Add(labels, e.CompletionTokens);
+        StreamChunks.Add(labels, e.Chunks);
+        if (e.Attempts > 1)
+        {
+            Failovers.Add(labels, e.Attempts - 1);
+        }
+
         RequestSuccess.Add([e.Model, labels[1], (e.FinishReason ?? FinishReason.Stop).ToString().ToLowerInvariant()]);
     }
 
@@ -109,6 +119,8 @@ public sealed class SuiteMetrics
         GenerationTokens.WriteTo(text);
         RequestSuccess.WriteTo(text);
         RequestErrors.WriteTo(text);
+        StreamChunks.WriteTo(text);
+        Failovers.WriteTo(text);
         return text.ToString();
     }
 }

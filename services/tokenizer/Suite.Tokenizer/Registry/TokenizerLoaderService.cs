@@ -9,8 +9,9 @@ using Suite.Tokenizer.LlamaCpp;
 namespace Suite.Tokenizer.Registry;
 
 /// <summary>
-/// Loads the served model's tokenizer before the service takes requests: the C# byte-level BPE from the GGUF's
-/// metadata when it supports the vocabulary, else llama.cpp's own tokenizer as the universal fallback.
+/// Loads the served model's tokenizer before the service takes requests: the C# tokenizer (byte-level BPE or
+/// SentencePiece) from the GGUF's metadata when it supports the vocabulary, else llama.cpp's own tokenizer as the
+/// universal fallback.
 /// </summary>
 public sealed partial class TokenizerLoaderService(ModelResolution models, TokenizerRegistry registry, ILogger<TokenizerLoaderService> logger) : IHostedService
 {
@@ -25,7 +26,11 @@ public sealed partial class TokenizerLoaderService(ModelResolution models, Token
         ITextTokenizer tokenizer;
         try
         {
-            tokenizer = TokenizerLoader.FromGguf(gguf);
+            // A model generated from SUITE_TOKENIZER's tokenizer.json loads from that file through the binary cache
+            // (fast start for a 128K vocabulary); any other model from its GGUF metadata.
+            tokenizer = model.Generated && models.Settings.TokenizerPath is { } tokenizerJson
+                ? TokenizerLoader.Load(tokenizerJson)
+                : TokenizerLoader.FromGgufMetadata(gguf);
         }
         catch (NotSupportedException e)
         {
