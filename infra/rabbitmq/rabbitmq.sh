@@ -5,6 +5,7 @@
 #   infra/rabbitmq/rabbitmq.sh status [--dir DIR]
 # Defaults: DIR=.run/rabbitmq, PORT=5672 (or SUITE_RABBITMQ_PORT), NODE=suite-<port>. Prints the AMQP URI on start.
 # The package's own service start is blocked on these machines, so the server runs as a plain background process.
+# Erlang's schedulers do not busy-wait (+sbwt none): on a small host they would burn the cores inference needs.
 set -euo pipefail
 
 command=${1:-}
@@ -84,6 +85,7 @@ CONF
     RABBITMQ_PID_FILE="$dir/pid" \
     RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" \
     RABBITMQ_CONF_ENV_FILE=/dev/null \
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="+sbwt none +sbwtdcpu none +sbwtdio none" \
     ERL_EPMD_ADDRESS=127.0.0.1 \
     setsid "$server" > "$dir/log/server.out" 2>&1 < /dev/null &
   # Readiness: 'rabbitmqctl wait' on the pid file (a ping answers before the broker accepts connections).

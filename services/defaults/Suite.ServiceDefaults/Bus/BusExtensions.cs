@@ -88,12 +88,21 @@ public static class BusExtensions
                 {
                     cfg.Host(new Uri(options.RabbitMqUri));
                     cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
+
+                    // Pipeline messages are transient: a lost chunk, heartbeat or command is recovered by the gateway
+                    // (stall detection and failover), so the broker need not write them to disk. Jobs and their
+                    // results (Suite.Contracts.Jobs) stay persistent: they are what must survive a broker restart.
+                    cfg.ConfigureSend(s => s.UseExecute(send => send.Durable = IsDurable(send)));
+                    cfg.ConfigurePublish(p => p.UseExecute(publish => publish.Durable = IsDurable(publish)));
                     ConfigureEndpoints(context, cfg, registrations);
                 });
             }
         });
         return builder;
     }
+
+    private static bool IsDurable(SendContext context)
+        => context.Durable && context.SupportedMessageTypes.Any(t => t.StartsWith("urn:message:Suite.Contracts.Jobs:", StringComparison.Ordinal));
 
     private static void ConfigureEndpoints(IBusRegistrationContext context, IBusFactoryConfigurator cfg, SuiteBusRegistrations registrations)
     {
