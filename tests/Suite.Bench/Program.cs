@@ -21,19 +21,10 @@ Console.WriteLine($"Benchmarking {model.Description.Id} ({model.Path}), engine t
 
 var results = new Dictionary<string, List<RunResult>>();
 var messages = new Dictionary<string, double>();
-if (options.Targets.Contains("direct"))
-{
-    await using var engine = new DirectEngineTarget(models, options.Threads);
-    await engine.StartAsync();
-    await engine.RunAsync(2, 1, 16, promptTokens); // warm-up
-    results["engine direct"] = [];
-    foreach (var concurrency in options.Concurrency)
-    {
-        var result = await engine.RunAsync(concurrency, options.Rounds, options.Tokens, promptTokens);
-        Console.WriteLine($"  engine direct        c={concurrency,-3} {result.TokensPerSecond,8:0.0} tok/s  TTFT p50 {result.TtftP50 * 1000:0.0} ms");
-        results["engine direct"].Add(result);
-    }
-}
+
+// The engine is measured before and after the suites and the two are averaged: this machine's speed drifts by tens of
+// percent over minutes, and a baseline taken only at the start would put that drift into the ratios.
+var directBefore = options.Targets.Contains("direct") ? await RunDirectAsync("before") : null;
 
 if (options.Targets.Contains("embedded"))
 {
@@ -45,6 +36,12 @@ if (options.Targets.Contains("distributed"))
 {
     await using var distributed = await DistributedSuiteProcess.StartAsync("cpu=cpu:1", options.Threads, settings.CacheDirectory);
     (results["distributed suite"], messages["distributed suite"]) = await RunHttpAsync("distributed suite", distributed.Address);
+}
+
+if (directBefore is not null)
+{
+    var directAfter = await RunDirectAsync("after");
+    results = new Dictionary<string, List<RunResult>>(results.Prepend(new("engine direct", directBefore.Zip(directAfter, RunResult.Mean).ToList())));
 }
 
 var scale = new List<(int Workers, RunResult Result)>();
@@ -64,6 +61,22 @@ Console.WriteLine(report);
 if (options.Output is { } output)
 {
     await File.WriteAllTextAsync(output, report);
+}
+
+async Task<List<RunResult>> RunDirectAsync(string when)
+{
+    await using var engine = new DirectEngineTarget(models, options.Threads);
+    await engine.StartAsync();
+    await engine.RunAsync(2, 1, 16, promptTokens); // warm-up
+    var list = new List<RunResult>();
+    foreach (var concurrency in options.Concurrency)
+    {
+        var result = await engine.RunAsync(concurrency, options.Rounds, options.Tokens, promptTokens);
+        Console.WriteLine($"  engine direct ({when,-6}) c={concurrency,-3} {result.TokensPerSecond,8:0.0} tok/s  TTFT p50 {result.TtftP50 * 1000:0.0} ms");
+        list.Add(result);
+    }
+
+    return list;
 }
 
 async Task<(List<RunResult> Results, double MessagesPerToken)> RunHttpAsync(string label, Uri address)

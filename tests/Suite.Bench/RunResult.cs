@@ -5,6 +5,10 @@ public sealed record RunResult(string Target, int Concurrency, int Streams, long
 {
     public double TokensPerSecond => Tokens / WallSeconds;
 
+    /// <summary>Two measurements of the same configuration as one: tokens and time added, TTFT samples pooled.</summary>
+    public static RunResult Mean(RunResult a, RunResult b)
+        => new(a.Target, a.Concurrency, a.Streams + b.Streams, a.Tokens + b.Tokens, a.WallSeconds + b.WallSeconds, [.. a.TtftSeconds, .. b.TtftSeconds]);
+
     public double TtftP50 => Percentile(0.50);
 
     public double TtftP99 => Percentile(0.99);

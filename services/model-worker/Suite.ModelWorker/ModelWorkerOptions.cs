@@ -46,6 +46,13 @@ public sealed class ModelWorkerOptions
     [Range(50, 60_000)]
     public int HeartbeatIntervalMilliseconds { get; set; } = 500;
 
+    /// <summary>
+    /// After a stream's first chunk, tokens produced within this many milliseconds travel in one chunk (one bus
+    /// message, one SSE event). 0 sends every token as soon as it is sampled.
+    /// </summary>
+    [Range(0, 1000)]
+    public double MinChunkIntervalMilliseconds { get; set; } = 4;
+
     /// <summary>Backend sim: the hardware profile whose timing it simulates (h100-sxm, h200, ascend-910b, ascend-910c, cpu-32c).</summary>
     public string SimProfile { get; set; } = "h100-sxm";
 

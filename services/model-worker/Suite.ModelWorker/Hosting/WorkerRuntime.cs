@@ -11,7 +11,7 @@ namespace Suite.ModelWorker.Hosting;
 /// The worker's live state: the loaded backend, the sequences it is streaming, and latency averages. Consumers hand
 /// work to it; it runs one <see cref="StreamPump"/> per sequence so the consumer returns at once.
 /// </summary>
-public sealed partial class WorkerRuntime(WorkerIdentity identity, IBus bus, ILogger<WorkerRuntime> logger)
+public sealed partial class WorkerRuntime(WorkerIdentity identity, IBus bus, Microsoft.Extensions.Options.IOptions<ModelWorkerOptions> options, ILogger<WorkerRuntime> logger)
 {
     private readonly ConcurrentDictionary<Guid, ISequence> _active = new();
     private readonly ConcurrentDictionary<Guid, Task> _pumps = new();
@@ -64,7 +64,7 @@ public sealed partial class WorkerRuntime(WorkerIdentity identity, IBus bus, ILo
         }
 
         _active[request.RequestId] = sequence;
-        var pump = new StreamPump(request, sequence, backend, Identity, reply, Latency);
+        var pump = new StreamPump(request, sequence, backend, Identity, reply, Latency, TimeSpan.FromMilliseconds(options.Value.MinChunkIntervalMilliseconds));
         _pumps[request.RequestId] = RunPumpAsync(request.RequestId, sequence, pump);
     }
 

@@ -17,7 +17,8 @@ public sealed class StreamPump(
     IInferenceBackend backend,
     WorkerIdentity identity,
     ISendEndpoint reply,
-    LatencyAverages latency)
+    LatencyAverages latency,
+    TimeSpan minChunkInterval)
 {
     public async Task RunAsync()
     {
@@ -39,8 +40,17 @@ public sealed class StreamPump(
         var stoppedByString = false;
         var batch = new List<int>(64);
         var reader = sequence.Tokens;
+        long lastSend = 0;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            // The first chunk goes out at once (time to first token); after that, tokens that arrive within the
+            // minimum interval travel together, so a fast engine does not pay one bus message and one SSE event per
+            // token. Inter-token latency seen by the client grows by at most the interval.
+            if (lastSend != 0 && minChunkInterval > TimeSpan.Zero && System.Diagnostics.Stopwatch.GetElapsedTime(lastSend) is var since && since < minChunkInterval)
+            {
+                await Task.Delay(minChunkInterval - since).ConfigureAwait(false);
+            }
+
             batch.Clear();
             while (reader.TryRead(out var token))
             {
@@ -64,6 +74,7 @@ public sealed class StreamPump(
             var output = pending[..safe];
             emitted += output.Length;
             sentTokens += batch.Count;
+            lastSend = System.Diagnostics.Stopwatch.GetTimestamp();
             await reply.Send(new TokensGenerated(request.RequestId, index++, batch.ToArray(), output, identity.WorkerId, backend.Info.Name, continuation.Attempt)).ConfigureAwait(false);
         }
 
