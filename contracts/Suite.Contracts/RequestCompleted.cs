@@ -22,4 +22,5 @@ public sealed record RequestCompleted(
     float[] InterTokenSeconds,
     DateTimeOffset CompletedAt,
     int Chunks = 0,
-    int Attempts = 1);
+    int Attempts = 1,
+    double ChunkMessages = 0);

@@ -17,7 +17,8 @@ public sealed class DirectEngineTarget(ModelResolution models, int threads) : IA
 
     public async Task StartAsync()
     {
-        _backend = await new BackendFactory(models).CreateAsync(new ModelWorkerOptions { Threads = threads }, CancellationToken.None);
+        // A null logger factory keeps llama.cpp's loader dump out of the bench output.
+        _backend = await new BackendFactory(models, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance).CreateAsync(new ModelWorkerOptions { Threads = threads }, CancellationToken.None);
     }
 
     public async Task<RunResult> RunAsync(int concurrency, int rounds, int tokens, IReadOnlyList<int[]> prompts)

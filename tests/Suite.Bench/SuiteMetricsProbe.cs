@@ -15,7 +15,7 @@ public static partial class SuiteMetricsProbe
     public static async Task<(double Chunks, double Tokens, double Requests)> ReadAsync(HttpClient http)
     {
         var text = await http.GetStringAsync("/metrics");
-        return (Sum(text, "suite:stream_chunks_total"), Sum(text, "vllm:generation_tokens_total"), Sum(text, "vllm:e2e_request_latency_seconds_count"));
+        return (Sum(text, "suite:chunk_messages_total"), Sum(text, "vllm:generation_tokens_total"), Sum(text, "vllm:e2e_request_latency_seconds_count"));
     }
 
     private static double Sum(string text, string name) => Sample().Matches(text)

@@ -51,6 +51,7 @@ internal sealed class RunOutcome(ParsedGeneration request, string endpoint)
             timings?.InterTokenSeconds ?? [],
             DateTimeOffset.UtcNow,
             _chunks,
-            _completed?.Attempt ?? 1);
+            _completed?.Attempt ?? 1,
+            run.Stream.MessageShare);
     }
 }

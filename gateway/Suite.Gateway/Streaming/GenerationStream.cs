@@ -49,7 +49,10 @@ public sealed class GenerationStream(PrepareGeneration request)
         }
     }
 
-    public void OnChunk(TokensGenerated chunk)
+    /// <summary>Bus messages that carried this request's chunks, a batch shared by k streams counting 1/k.</summary>
+    public double MessageShare { get; private set; }
+
+    public void OnChunk(TokensGenerated chunk, double messageShare)
     {
         lock (_lock)
         {
@@ -58,6 +61,7 @@ public sealed class GenerationStream(PrepareGeneration request)
                 return;
             }
 
+            MessageShare += messageShare;
             Worker ??= chunk.WorkerId;
             Volatile.Write(ref _lastActivity, System.Diagnostics.Stopwatch.GetTimestamp());
             if (chunk.Index > _next)

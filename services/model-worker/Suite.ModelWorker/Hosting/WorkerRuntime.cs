@@ -13,6 +13,7 @@ namespace Suite.ModelWorker.Hosting;
 /// </summary>
 public sealed partial class WorkerRuntime(WorkerIdentity identity, IBus bus, Microsoft.Extensions.Options.IOptions<ModelWorkerOptions> options, ILogger<WorkerRuntime> logger)
 {
+    private readonly ReplyBatcher _batcher = new(bus);
     private readonly ConcurrentDictionary<Guid, ISequence> _active = new();
     private readonly ConcurrentDictionary<Guid, Task> _pumps = new();
     private volatile IInferenceBackend? _backend;
@@ -64,7 +65,7 @@ public sealed partial class WorkerRuntime(WorkerIdentity identity, IBus bus, Mic
         }
 
         _active[request.RequestId] = sequence;
-        var pump = new StreamPump(request, sequence, backend, Identity, reply, Latency, TimeSpan.FromMilliseconds(options.Value.MinChunkIntervalMilliseconds));
+        var pump = new StreamPump(request, sequence, backend, Identity, reply, Latency, TimeSpan.FromMilliseconds(options.Value.MinChunkIntervalMilliseconds), _batcher);
         _pumps[request.RequestId] = RunPumpAsync(request.RequestId, sequence, pump);
     }
 

@@ -18,7 +18,8 @@ public sealed class StreamPump(
     WorkerIdentity identity,
     ISendEndpoint reply,
     LatencyAverages latency,
-    TimeSpan minChunkInterval)
+    TimeSpan minChunkInterval,
+    ReplyBatcher batcher)
 {
     public async Task RunAsync()
     {
@@ -75,7 +76,7 @@ public sealed class StreamPump(
             emitted += output.Length;
             sentTokens += batch.Count;
             lastSend = System.Diagnostics.Stopwatch.GetTimestamp();
-            await reply.Send(new TokensGenerated(request.RequestId, index++, batch.ToArray(), output, identity.WorkerId, backend.Info.Name, continuation.Attempt)).ConfigureAwait(false);
+            await batcher.SendAsync(request.ReplyAddress, new TokensGenerated(request.RequestId, index++, batch.ToArray(), output, identity.WorkerId, backend.Info.Name, continuation.Attempt)).ConfigureAwait(false);
         }
 
         var outcome = await sequence.Completion.ConfigureAwait(false);
@@ -84,7 +85,7 @@ public sealed class StreamPump(
             decoder.Flush(text);
             if (text.Length > emitted)
             {
-                await reply.Send(new TokensGenerated(request.RequestId, index++, [], text.ToString(emitted, text.Length - emitted), identity.WorkerId, backend.Info.Name, continuation.Attempt)).ConfigureAwait(false);
+                await batcher.SendAsync(request.ReplyAddress, new TokensGenerated(request.RequestId, index++, [], text.ToString(emitted, text.Length - emitted), identity.WorkerId, backend.Info.Name, continuation.Attempt)).ConfigureAwait(false);
             }
         }
 

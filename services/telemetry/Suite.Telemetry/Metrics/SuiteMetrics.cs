@@ -41,6 +41,8 @@ public sealed class SuiteMetrics
 
     public Counter StreamChunks { get; } = new("suite:stream_chunks_total", "Chunk messages that carried generated tokens from workers to gateways (bus messages per token = chunks / tokens).", ModelBackend);
 
+    public Counter ChunkMessages { get; } = new("suite:chunk_messages_total", "Bus messages that carried chunks to gateways; a batch shared by k streams counts 1/k for each.", ModelBackend);
+
     public Counter Failovers { get; } = new("suite:failovers_total", "Requests resumed on another worker after theirs died.", ModelBackend);
 
     public Counter RequestErrors { get; } = new("suite:request_errors_total", "Requests that ended in an error, by HTTP status.", ["model_name", "status"]);
@@ -77,6 +79,7 @@ public sealed class SuiteMetrics
         PromptTokens.Add(labels, e.PromptTokens);
         GenerationTokens.Add(labels, e.CompletionTokens);
         StreamChunks.Add(labels, e.Chunks);
+        ChunkMessages.Add(labels, e.ChunkMessages);
         if (e.Attempts > 1)
         {
             Failovers.Add(labels, e.Attempts - 1);
@@ -120,6 +123,7 @@ public sealed class SuiteMetrics
         RequestSuccess.WriteTo(text);
         RequestErrors.WriteTo(text);
         StreamChunks.WriteTo(text);
+        ChunkMessages.WriteTo(text);
         Failovers.WriteTo(text);
         return text.ToString();
     }
