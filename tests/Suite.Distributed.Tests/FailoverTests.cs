@@ -65,8 +65,21 @@ public sealed class FailoverTests(DistributedSuiteFixture suite)
         var job = producer.Job(Prompt + " in Europe", Tokens, stream: true);
         await producer.SubmitAsync(job);
         Assert.True(await producer.WaitAsync(() => producer.Chunks.Count >= 10, TimeSpan.FromSeconds(60)), "the job produced no chunks");
-        var busy = (await suite.HealthAsync()).GetProperty("workers").EnumerateArray()
-            .First(w => w.GetProperty("running_sequences").GetInt32() > 0).GetProperty("worker_id").GetString()!;
+        // Which worker runs it: heartbeats (every 250 ms) report running sequences.
+        string? busy = null;
+        for (var i = 0; i < 40 && busy is null; i++)
+        {
+            busy = (await suite.HealthAsync()).GetProperty("workers").EnumerateArray()
+                .Where(w => w.GetProperty("running_sequences").GetInt32() > 0)
+                .Select(w => w.GetProperty("worker_id").GetString())
+                .FirstOrDefault();
+            if (busy is null)
+            {
+                await Task.Delay(50, TestContext.Current.CancellationToken);
+            }
+        }
+
+        Assert.NotNull(busy);
         suite.Kill(DistributedSuiteFixture.ProcessOfWorker(busy));
         try
         {
