@@ -172,9 +172,10 @@ public sealed class SimulatedBackendTests(SmokeModelFixture fixture, ITestOutput
             Assert.Equal(FinishReason.Length, r.Outcome.Reason);
         });
 
-        // With 16 slots nobody waited longer than for the next step boundary, and the steps were batch-16 steps.
+        // With 16 slots nobody waited for a slot: at most for the step in progress when it arrived and, when the 16
+        // schedule calls straddle a step boundary on a loaded machine, the one after. The steps were batch-16 steps.
         var longestStep = backend.Profile.StepSeconds(16, 16 * 25);
-        Assert.All(results, r => Assert.InRange(r.Outcome.QueueSeconds, 0, longestStep));
+        Assert.All(results, r => Assert.InRange(r.Outcome.QueueSeconds, 0, 2 * longestStep));
         var step16 = backend.Profile.DecodeStepSeconds(16);
         Assert.Contains(results.SelectMany(r => r.Outcome.InterTokenSeconds), s => Math.Abs(s - step16) < 1e-6);
         var capacity = backend.GetCapacity();
