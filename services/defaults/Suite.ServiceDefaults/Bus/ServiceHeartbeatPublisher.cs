@@ -17,11 +17,14 @@ public sealed class ServiceHeartbeatPublisher(string service, IBus bus, IHostApp
         using var timer = new PeriodicTimer(Interval);
         do
         {
+            // Bounded, so a publish begun while the broker restarts cannot stall the heartbeat for good.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            timeout.CancelAfter(Interval * 2);
             try
             {
-                await bus.Publish(new ServiceHeartbeat(service, SuiteBusRegistrations.InstanceId, DateTimeOffset.UtcNow), stoppingToken).ConfigureAwait(false);
+                await bus.Publish(new ServiceHeartbeat(service, SuiteBusRegistrations.InstanceId, DateTimeOffset.UtcNow), timeout.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception) when (!stoppingToken.IsCancellationRequested)
             {
                 // The broker may be restarting; the next tick tries again.
             }

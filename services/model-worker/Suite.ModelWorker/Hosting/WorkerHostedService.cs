@@ -19,6 +19,7 @@ public sealed partial class WorkerHostedService(
     IHostApplicationLifetime lifetime,
     ILogger<WorkerHostedService> logger) : BackgroundService
 {
+    private static readonly TimeSpan HeartbeatPublishTimeout = TimeSpan.FromSeconds(2);
     private IInferenceBackend? _backend;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -73,11 +74,15 @@ public sealed partial class WorkerHostedService(
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.HeartbeatIntervalMilliseconds));
         do
         {
+            // Bounded: a publish begun while the broker is down must not hold the loop once it is back, or the
+            // worker would vanish from the fleet for good.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            timeout.CancelAfter(HeartbeatPublishTimeout);
             try
             {
-                await bus.Publish(CreateHeartbeat(), stoppingToken).ConfigureAwait(false);
+                await bus.Publish(CreateHeartbeat(), timeout.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 LogHeartbeatFailed(logger, e.Message);
             }
