@@ -59,26 +59,15 @@ public sealed class FailoverTests(DistributedSuiteFixture suite)
     [Fact]
     public async Task Killing_a_worker_during_a_queue_job_completes_the_job_once_with_the_undisturbed_text()
     {
-        var undisturbed = await CompleteAsync(Prompt + " in Europe", Tokens);
+        const int jobTokens = 1500;
+        var undisturbed = await CompleteAsync(Prompt + " in Europe", jobTokens);
         await using var producer = new JobProducer(suite.Broker.Uri);
         await producer.StartAsync();
-        var job = producer.Job(Prompt + " in Europe", Tokens, stream: true);
+        var job = producer.Job(Prompt + " in Europe", jobTokens, stream: true);
         await producer.SubmitAsync(job);
-        Assert.True(await producer.WaitAsync(() => producer.Chunks.Count >= 10, TimeSpan.FromSeconds(60)), "the job produced no chunks");
-        // Which worker runs it: heartbeats (every 250 ms) report running sequences.
-        string? busy = null;
-        for (var i = 0; i < 40 && busy is null; i++)
-        {
-            busy = (await suite.HealthAsync()).GetProperty("workers").EnumerateArray()
-                .Where(w => w.GetProperty("running_sequences").GetInt32() > 0)
-                .Select(w => w.GetProperty("worker_id").GetString())
-                .FirstOrDefault();
-            if (busy is null)
-            {
-                await Task.Delay(50, TestContext.Current.CancellationToken);
-            }
-        }
-
+        Assert.True(await producer.WaitAsync(() => producer.Chunks.Count >= 3, TimeSpan.FromSeconds(60)), "the job produced no chunks");
+        // Each chunk names the worker that produced it: kill exactly that one, while the job is still running.
+        var busy = producer.Chunks.First().WorkerId;
         Assert.NotNull(busy);
         suite.Kill(DistributedSuiteFixture.ProcessOfWorker(busy));
         try
@@ -88,8 +77,8 @@ public sealed class FailoverTests(DistributedSuiteFixture suite)
             var result = Assert.Single(producer.Completed);
             Assert.Equal(job.JobId, result.JobId);
             Assert.Equal(undisturbed, result.Text);
-            Assert.Equal(Tokens, result.CompletionTokens);
-            Assert.True(result.Attempts >= 2);
+            Assert.Equal(jobTokens, result.CompletionTokens);
+            Assert.True(result.Attempts >= 2, $"the job finished on attempt {result.Attempts}: the kill came too late");
             var chunks = producer.Chunks.OrderBy(c => c.Index).ToList();
             Assert.Equal(Enumerable.Range(0, chunks.Count), chunks.Select(c => c.Index));
             Assert.Equal(result.Text, string.Concat(chunks.Select(c => c.Text)));

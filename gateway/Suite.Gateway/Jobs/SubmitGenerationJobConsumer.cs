@@ -113,7 +113,7 @@ public sealed partial class SubmitGenerationJobConsumer(
                         text.Append(chunk.Text);
                         if (job.StreamChunks)
                         {
-                            await SendWithRetryAsync(reply, new GenerationJobChunk(job.JobId, chunkIndex++, chunk.Text, chunk.Tokens)).ConfigureAwait(false);
+                            await SendWithRetryAsync(reply, new GenerationJobChunk(job.JobId, chunkIndex++, chunk.Text, chunk.Tokens, chunk.WorkerId)).ConfigureAwait(false);
                         }
 
                         break;
