@@ -143,35 +143,7 @@ public sealed class SimulatedBackend : IInferenceBackend
     public ISequence Schedule(SequenceRequest request)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(request.Prefix);
-        ArgumentNullException.ThrowIfNull(request.Sampling);
-        if (request.Prefix.Length == 0)
-        {
-            throw new ArgumentException("The prefix must hold at least one token.", nameof(request));
-        }
-
-        if (request.Prefix.Length + 1 > _contextLength)
-        {
-            throw new ArgumentException(
-                $"The prefix has {request.Prefix.Length} tokens; with at least one new token it does not fit the context of {_contextLength}.",
-                nameof(request));
-        }
-
-        if (request.MaxNewTokens < 1)
-        {
-            throw new ArgumentException($"MaxNewTokens must be at least 1, not {request.MaxNewTokens}.", nameof(request));
-        }
-
-        foreach (var token in request.Prefix)
-        {
-            if ((uint)token >= (uint)_vocabulary.Count)
-            {
-                throw new ArgumentException($"Token {token} is outside the vocabulary (0..{_vocabulary.Count - 1}).", nameof(request));
-            }
-        }
-
-        var maxNew = Math.Min(request.MaxNewTokens, _contextLength - request.Prefix.Length);
+        var maxNew = SequenceRequestValidator.Validate(request, _contextLength, _vocabulary.Count);
         var state = SimulatedTokenGenerator.Hash(request.Prefix);
         lock (_gate)
         {
