@@ -3,9 +3,9 @@ using System.Globalization;
 namespace Suite.Bench;
 
 /// <summary>Command-line settings of the bench.</summary>
-public sealed record BenchOptions(int[] Concurrency, int Tokens, int Rounds, int Threads, string[] Targets, int[] SimScale, string? ModelCache, string? Output)
+public sealed record BenchOptions(int[] Concurrency, int Tokens, int Rounds, int Threads, string[] Targets, int[] SimScale, string? ModelCache, string? Output, double WarmupSeconds, Uri? SuiteUrl)
 {
-    public const string Usage = "--concurrency 1,16 --tokens 128 --rounds 2 --threads 1 --targets direct,embedded,distributed --sim-scale 1,4,16 [--model-cache DIR] [--output FILE.md]";
+    public const string Usage = "--concurrency 1,16 --tokens 128 --rounds 2 --threads 1 --targets direct,embedded,distributed --sim-scale 1,4,16 --warmup-seconds 8 [--suite-url URL] [--model-cache DIR] [--output FILE.md]";
 
     public static BenchOptions Parse(string[] args)
     {
@@ -17,6 +17,8 @@ public sealed record BenchOptions(int[] Concurrency, int Tokens, int Rounds, int
         int[] simScale = [];
         string? cache = null;
         string? output = null;
+        var warmup = 8.0;
+        Uri? suiteUrl = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -42,6 +44,12 @@ public sealed record BenchOptions(int[] Concurrency, int Tokens, int Rounds, int
                 case "--model-cache":
                     cache = args[++i];
                     break;
+                case "--warmup-seconds":
+                    warmup = double.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--suite-url":
+                    suiteUrl = new Uri(args[++i]);
+                    break;
                 case "--output":
                     output = args[++i];
                     break;
@@ -50,7 +58,7 @@ public sealed record BenchOptions(int[] Concurrency, int Tokens, int Rounds, int
             }
         }
 
-        return new BenchOptions(concurrency, tokens, rounds, threads, targets, simScale, cache, output);
+        return new BenchOptions(concurrency, tokens, rounds, threads, targets, simScale, cache, output, warmup, suiteUrl);
     }
 
     private static int[] Ints(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();

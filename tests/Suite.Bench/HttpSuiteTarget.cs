@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace Suite.Bench;
@@ -22,7 +21,7 @@ public sealed class HttpSuiteTarget(Uri baseAddress, string model, string label)
                 var sent = Stopwatch.GetTimestamp();
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions")
                 {
-                    Content = JsonContent.Create(new
+                    Content = Body(new
                     {
                         model,
                         prompt,
@@ -64,5 +63,14 @@ public sealed class HttpSuiteTarget(Uri baseAddress, string model, string label)
         }).ToList();
         await Task.WhenAll(streams);
         return new RunResult(label, concurrency, concurrency * rounds, generated, Stopwatch.GetElapsedTime(started).TotalSeconds, [.. ttft]);
+    }
+
+    // Serialised up front so the request has a Content-Length, as an OpenAI SDK sends it; JsonContent streams the body
+    // with chunked transfer encoding instead.
+    private static ByteArrayContent Body(object body)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        return content;
     }
 }

@@ -32,6 +32,12 @@ if (options.Targets.Contains("embedded"))
     (results["embedded suite"], messages["embedded suite"]) = await RunHttpAsync("embedded suite", embedded.Address);
 }
 
+if (options.SuiteUrl is { } running)
+{
+    // A suite someone already started (any mode, any machine the bench can reach): measured like the others.
+    (results["running suite"], messages["running suite"]) = await RunHttpAsync("running suite", running);
+}
+
 if (options.Targets.Contains("distributed"))
 {
     await using var distributed = await DistributedSuiteProcess.StartAsync("cpu=cpu:1", options.Threads, settings.CacheDirectory);
@@ -67,7 +73,7 @@ async Task<List<RunResult>> RunDirectAsync(string when)
 {
     await using var engine = new DirectEngineTarget(models, options.Threads);
     await engine.StartAsync();
-    await engine.RunAsync(2, 1, 16, promptTokens); // warm-up
+    await WarmUpAsync(c => engine.RunAsync(c, 1, options.Tokens, promptTokens));
     var list = new List<RunResult>();
     foreach (var concurrency in options.Concurrency)
     {
@@ -79,11 +85,27 @@ async Task<List<RunResult>> RunDirectAsync(string when)
     return list;
 }
 
+// Every target gets the same warm-up before it is measured: full-length requests at each measured concurrency, repeated
+// until the warm-up time is spent. A freshly started .NET process runs unoptimised (tier-0) code for its first seconds
+// of traffic, and a freshly started suite has five such processes; measuring that would compare start-up, not serving.
+async Task WarmUpAsync(Func<int, Task<RunResult>> run)
+{
+    var started = System.Diagnostics.Stopwatch.GetTimestamp();
+    do
+    {
+        foreach (var concurrency in options.Concurrency)
+        {
+            await run(concurrency);
+        }
+    }
+    while (System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds < options.WarmupSeconds);
+}
+
 async Task<(List<RunResult> Results, double MessagesPerToken)> RunHttpAsync(string label, Uri address)
 {
     var target = new HttpSuiteTarget(address, model.Description.Id, label);
     using var http = new HttpClient { BaseAddress = address };
-    await target.RunAsync(2, 1, 16, prompts); // warm-up
+    await WarmUpAsync(c => target.RunAsync(c, 1, options.Tokens, prompts));
     var before = await SuiteMetricsProbe.ReadAsync(http);
     var list = new List<RunResult>();
     foreach (var concurrency in options.Concurrency)
