@@ -49,6 +49,12 @@ up() {
     dotnet build "$root/Suite.sln" -c "$config" -v:q -nologo
   fi
 
+  # A suite already answering on the gateway port (another run folder) would pass the readiness check below.
+  if curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$gateway_port/health"; then
+    echo "Port $gateway_port already serves a suite; stop it first (SUITE_RUN_DIR of that run, then: $0 down)." >&2
+    exit 1
+  fi
+
   echo "Broker:"
   SUITE_RABBITMQ_URI=$("$root/infra/rabbitmq/rabbitmq.sh" start --dir "$run/rabbitmq" --port "$rabbit_port" | tail -n 1)
   export SUITE_RABBITMQ_URI
