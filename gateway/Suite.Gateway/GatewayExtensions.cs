@@ -13,6 +13,7 @@ using Suite.Gateway.Models;
 using Suite.Gateway.OpenAi;
 using Suite.Gateway.Streaming;
 using Suite.ServiceDefaults.Bus;
+using Suite.ServiceDefaults.Bus.HotPath;
 using Suite.ServiceDefaults.Configuration;
 
 namespace Suite.Gateway;
@@ -31,6 +32,11 @@ public static class GatewayExtensions
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         });
         var reply = new ReplyEndpoint();
+        var hot = builder.PipelineAddresses().Hot;
+        if (hot)
+        {
+            reply.Address = PipelineAddresses.HotAddress(PipelineAddresses.InstanceQueue(reply.Queue));
+        }
         builder.Services.AddSingleton(reply);
         builder.Services.AddSingleton<StreamRegistry>();
         builder.Services.AddSingleton<GenerationClient>();
@@ -57,7 +63,11 @@ public static class GatewayExtensions
             })
             .InstanceEndpoint("suite-gateway", (context, e) =>
             {
-                reply.Address = e.InputAddress;
+                if (!hot)
+                {
+                    reply.Address = e.InputAddress;
+                }
+
                 e.ConfigureConsumer<GatewayReplyConsumer>(context);
             })
             .InstanceEndpoint("suite-gateway-events", (context, e) => e.ConfigureConsumer<LivenessConsumer>(context))
@@ -77,7 +87,12 @@ public static class GatewayExtensions
                     r.Interval(2, TimeSpan.FromSeconds(1));
                 });
                 e.ConfigureConsumer<SubmitGenerationJobConsumer>(context);
-            }));
+            }))
+            .HotEndpoint(PipelineAddresses.InstanceQueue(reply.Queue), shared: false, concurrency: 1, e => e
+                .Handle<TokensGeneratedBatch, GatewayReplyConsumer>()
+                .Handle<TokensGenerated, GatewayReplyConsumer>()
+                .Handle<GenerationCompleted, GatewayReplyConsumer>()
+                .Handle<GenerationFailed, GatewayReplyConsumer>());
         return builder;
     }
 

@@ -1,14 +1,24 @@
 using MassTransit;
 using Suite.Contracts;
+using Suite.ServiceDefaults.Bus.HotPath;
 
 namespace Suite.Gateway.Streaming;
 
 /// <summary>Hands chunks, completions and failures to the request that waits for them; late messages are dropped.</summary>
-public sealed class GatewayReplyConsumer(StreamRegistry registry) : IConsumer<TokensGenerated>, IConsumer<TokensGeneratedBatch>, IConsumer<GenerationCompleted>, IConsumer<GenerationFailed>
+public sealed class GatewayReplyConsumer(StreamRegistry registry) : IConsumer<TokensGenerated>, IConsumer<TokensGeneratedBatch>, IConsumer<GenerationCompleted>, IConsumer<GenerationFailed>,
+    IPipelineHandler<TokensGeneratedBatch>, IPipelineHandler<TokensGenerated>, IPipelineHandler<GenerationCompleted>, IPipelineHandler<GenerationFailed>
 {
-    public Task Consume(ConsumeContext<TokensGeneratedBatch> context)
+    public Task Consume(ConsumeContext<TokensGeneratedBatch> context) => HandleAsync(context.Message, context.CancellationToken);
+
+    public Task Consume(ConsumeContext<TokensGenerated> context) => HandleAsync(context.Message, context.CancellationToken);
+
+    public Task Consume(ConsumeContext<GenerationCompleted> context) => HandleAsync(context.Message, context.CancellationToken);
+
+    public Task Consume(ConsumeContext<GenerationFailed> context) => HandleAsync(context.Message, context.CancellationToken);
+
+    public Task HandleAsync(TokensGeneratedBatch message, CancellationToken cancellationToken)
     {
-        var chunks = context.Message.Chunks;
+        var chunks = message.Chunks;
         foreach (var chunk in chunks)
         {
             if (registry.TryGet(chunk.RequestId, out var stream))
@@ -20,31 +30,31 @@ public sealed class GatewayReplyConsumer(StreamRegistry registry) : IConsumer<To
         return Task.CompletedTask;
     }
 
-    public Task Consume(ConsumeContext<TokensGenerated> context)
+    public Task HandleAsync(TokensGenerated message, CancellationToken cancellationToken)
     {
-        if (registry.TryGet(context.Message.RequestId, out var stream))
+        if (registry.TryGet(message.RequestId, out var stream))
         {
-            stream.OnChunk(context.Message, 1);
+            stream.OnChunk(message, 1);
         }
 
         return Task.CompletedTask;
     }
 
-    public Task Consume(ConsumeContext<GenerationCompleted> context)
+    public Task HandleAsync(GenerationCompleted message, CancellationToken cancellationToken)
     {
-        if (registry.TryGet(context.Message.RequestId, out var stream))
+        if (registry.TryGet(message.RequestId, out var stream))
         {
-            stream.OnCompleted(context.Message);
+            stream.OnCompleted(message);
         }
 
         return Task.CompletedTask;
     }
 
-    public Task Consume(ConsumeContext<GenerationFailed> context)
+    public Task HandleAsync(GenerationFailed message, CancellationToken cancellationToken)
     {
-        if (registry.TryGet(context.Message.RequestId, out var stream))
+        if (registry.TryGet(message.RequestId, out var stream))
         {
-            stream.OnFailed(context.Message);
+            stream.OnFailed(message);
         }
 
         return Task.CompletedTask;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Suite.Contracts;
 using Suite.Gateway.OpenAi;
+using Suite.ServiceDefaults.Bus.HotPath;
 
 namespace Suite.Gateway.Streaming;
 
@@ -10,13 +11,10 @@ namespace Suite.Gateway.Streaming;
 /// Starts requests into the pipeline (gateway → tokenizer → router → worker), tracks their replies, and resumes a
 /// request on another worker when its worker dies.
 /// </summary>
-public sealed partial class GenerationClient(IBus bus, StreamRegistry registry, ReplyEndpoint reply, IOptions<GatewayOptions> options, ILogger<GenerationClient> logger)
+public sealed partial class GenerationClient(IBus bus, IPipelineSender sender, PipelineAddresses addresses, StreamRegistry registry, ReplyEndpoint reply, IOptions<GatewayOptions> options, ILogger<GenerationClient> logger)
 {
-    private static readonly Uri TokenizerAddress = QueueNames.Address(QueueNames.Tokenizer);
-
     // A command nobody consumed within this time is dropped by the broker: its client has long been answered 503/504.
     private static readonly TimeSpan CommandTimeToLive = TimeSpan.FromSeconds(30);
-    private ISendEndpoint? _tokenizer;
 
     public async Task<GenerationRun> StartAsync(ParsedGeneration request, long acceptedTimestamp, CancellationToken cancellationToken)
     {
@@ -38,11 +36,12 @@ public sealed partial class GenerationClient(IBus bus, StreamRegistry registry, 
     /// <summary>Resumes <paramref name="stream"/> on another worker from the tokens it already delivered.</summary>
     public async Task FailOverAsync(GenerationStream stream, string reason)
     {
-        var next = stream.BeginNextAttempt(options.Value.MaxAttempts, out var failedWorker);
+        var next = stream.BeginNextAttempt(options.Value.MaxAttempts, out var failedWorker, out var failedAttempt);
         if (failedWorker is not null)
         {
-            // In case the worker is only slow, not dead: it must not keep a slot for a request served elsewhere.
-            await bus.Publish(new CancelGeneration(stream.RequestId, "failed over")).ConfigureAwait(false);
+            // In case the worker is only slow, not dead: it must not keep a slot for a request served elsewhere. Only
+            // that worker and that attempt: the resumed attempt may reach its worker before this event does.
+            await bus.Publish(new CancelGeneration(stream.RequestId, "failed over", failedWorker, failedAttempt)).ConfigureAwait(false);
         }
 
         if (next is null)
@@ -77,8 +76,7 @@ public sealed partial class GenerationClient(IBus bus, StreamRegistry registry, 
 
     private async Task SendAsync(PrepareGeneration command, CancellationToken cancellationToken)
     {
-        _tokenizer ??= await bus.GetSendEndpoint(TokenizerAddress).ConfigureAwait(false);
-        await _tokenizer.Send(command, context => context.TimeToLive = CommandTimeToLive, cancellationToken).ConfigureAwait(false);
+        await sender.SendAsync(addresses.Tokenizer, command, CommandTimeToLive, cancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} could not be resumed yet: {Reason}")]

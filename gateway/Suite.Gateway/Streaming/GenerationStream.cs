@@ -121,11 +121,12 @@ public sealed class GenerationStream(PrepareGeneration request)
     /// Abandons the current attempt (its worker died) and returns the command that resumes the request elsewhere, or
     /// null when the stream already finished or ran out of attempts.
     /// </summary>
-    public PrepareGeneration? BeginNextAttempt(int maxAttempts, out string? failedWorker)
+    public PrepareGeneration? BeginNextAttempt(int maxAttempts, out string? failedWorker, out int failedAttempt)
     {
         lock (_lock)
         {
             failedWorker = Worker;
+            failedAttempt = _attempt;
             if (_closed || _attempt >= maxAttempts)
             {
                 return null;

@@ -3,10 +3,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Suite.Contracts;
 using Suite.ModelWorker.Consumers;
 using Suite.ModelWorker.Hosting;
 using Suite.Models.Catalog;
 using Suite.ServiceDefaults.Bus;
+using Suite.ServiceDefaults.Bus.HotPath;
 using Suite.ServiceDefaults.Configuration;
 
 namespace Suite.ModelWorker;
@@ -24,6 +26,10 @@ public static class ModelWorkerExtensions
         configuration.GetSection(ModelWorkerOptions.Section).Bind(options);
         ApplyShorthands(options, configuration);
         var identity = WorkerIdentity.From(options);
+        if (builder.PipelineAddresses().Hot)
+        {
+            identity = identity with { Address = PipelineAddresses.HotAddress(PipelineAddresses.InstanceQueue(identity.Queue)) };
+        }
 
         builder.Services.AddSingleton(identity);
         builder.Services.AddSingleton<WorkerRuntime>();
@@ -40,7 +46,8 @@ public static class ModelWorkerExtensions
             {
                 e.ConfigureConsumer<GenerateTokensConsumer>(context);
                 e.ConfigureConsumer<CancelGenerationConsumer>(context);
-            }));
+            }))
+            .HotEndpoint(PipelineAddresses.InstanceQueue(identity.Queue), shared: false, concurrency: 1, e => e.Handle<GenerateTokens, GenerateTokensConsumer>());
         return builder;
     }
 

@@ -6,6 +6,7 @@ using Suite.Router.Consumers;
 using Suite.Router.Policy;
 using Suite.Router.Registry;
 using Suite.ServiceDefaults.Bus;
+using Suite.ServiceDefaults.Bus.HotPath;
 using Suite.ServiceDefaults.Configuration;
 
 namespace Suite.Router;
@@ -33,7 +34,8 @@ public static class RouterExtensions
                 e.ConfigureConsumer<RouteGenerationConsumer>(context);
                 e.ConfigureConsumer<GetModelsConsumer>(context);
                 e.ConfigureConsumer<RouterHealthConsumer>(context);
-            }));
+            }))
+            .HotEndpoint(PipelineAddresses.RouterQueue, shared: true, concurrency: Environment.ProcessorCount, e => e.Handle<RouteGeneration, RouteGenerationConsumer>());
         return builder;
     }
 }

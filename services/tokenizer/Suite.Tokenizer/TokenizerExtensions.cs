@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Suite.Contracts;
 using Suite.Models.Catalog;
 using Suite.ServiceDefaults.Bus;
+using Suite.ServiceDefaults.Bus.HotPath;
 using Suite.Tokenizer.Consumers;
 using Suite.Tokenizer.Registry;
 
@@ -35,7 +36,8 @@ public static class TokenizerExtensions
                 e.ConfigureConsumer<PrepareGenerationConsumer>(context);
                 e.ConfigureConsumer<TokenizeConsumer>(context);
                 e.ConfigureConsumer<TokenizerHealthConsumer>(context);
-            }));
+            }))
+            .HotEndpoint(PipelineAddresses.TokenizerQueue, shared: true, concurrency: Environment.ProcessorCount, e => e.Handle<PrepareGeneration, PrepareGenerationConsumer>());
         return builder;
     }
 }

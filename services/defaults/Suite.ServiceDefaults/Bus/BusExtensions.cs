@@ -2,7 +2,9 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Suite.ServiceDefaults.Bus.HotPath;
 
 namespace Suite.ServiceDefaults.Bus;
 
@@ -41,12 +43,24 @@ public static class BusExtensions
             options.Transport = BusTransport.RabbitMq;
         }
 
+        if (configuration["SUITE_HOT_PATH"] is { Length: > 0 } hot)
+        {
+            options.HotPath = bool.Parse(hot);
+        }
+
         if (configuration["SUITE_BUS"] is { Length: > 0 } transport)
         {
             options.Transport = Enum.Parse<BusTransport>(transport, ignoreCase: true);
         }
 
         return options;
+    }
+
+    /// <summary>Where this deployment's pipeline messages go (hot path on RabbitMQ, else MassTransit).</summary>
+    public static PipelineAddresses PipelineAddresses(this IHostApplicationBuilder builder)
+    {
+        var options = builder.Configuration.ReadBusOptions();
+        return new PipelineAddresses(options.Transport == BusTransport.RabbitMq && options.HotPath);
     }
 
     /// <summary>Builds the bus. Call once, after every service has registered its consumers.</summary>
@@ -56,6 +70,19 @@ public static class BusExtensions
         registrations.Built = true;
         var options = builder.Configuration.ReadBusOptions();
         builder.Services.AddSingleton(Options.Create(options));
+        var addresses = builder.PipelineAddresses();
+        builder.Services.AddSingleton(addresses);
+        if (addresses.Hot)
+        {
+            // Started before the host reports started, so no heartbeat advertises a hot queue that does not exist yet.
+            builder.Services.AddSingleton(sp => new HotPathConnection(options, registrations.HotEndpoints, sp, sp.GetRequiredService<ILogger<HotPathConnection>>()));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<HotPathConnection>());
+            builder.Services.AddSingleton<IPipelineSender>(sp => new PipelineSender(sp.GetRequiredService<IBus>(), sp.GetRequiredService<HotPathConnection>()));
+        }
+        else
+        {
+            builder.Services.AddSingleton<IPipelineSender>(sp => new PipelineSender(sp.GetRequiredService<IBus>()));
+        }
 
         // The host must not report started before exchanges and queues exist, or first messages are dropped.
         builder.Services.Configure<MassTransitHostOptions>(o =>

@@ -1,4 +1,5 @@
 using MassTransit;
+using Suite.ServiceDefaults.Bus.HotPath;
 
 namespace Suite.ServiceDefaults.Bus;
 
@@ -12,6 +13,8 @@ public sealed class SuiteBusRegistrations
     internal List<Action<IBusRegistrationConfigurator>> Registrations { get; } = [];
 
     internal List<Action<IBusRegistrationContext, IBusFactoryConfigurator>> Endpoints { get; } = [];
+
+    internal List<HotEndpoint> HotEndpoints { get; } = [];
 
     internal bool Built { get; set; }
 
@@ -45,6 +48,19 @@ public sealed class SuiteBusRegistrations
 
             configure(context, e);
         }));
+
+    /// <summary>
+    /// Declares a hot-path queue (used only on RabbitMQ with the hot path on; see <see cref="PipelineAddresses"/>).
+    /// A shared queue is consumed by every instance of the service; otherwise it is this instance's own.
+    /// </summary>
+    public SuiteBusRegistrations HotEndpoint(string queue, bool shared, int concurrency, Action<HotEndpoint> configure)
+    {
+        EnsureOpen();
+        var endpoint = new HotEndpoint(queue, shared, concurrency);
+        configure(endpoint);
+        HotEndpoints.Add(endpoint);
+        return this;
+    }
 
     /// <summary>Declares a receive endpoint with an explicit queue name.</summary>
     public SuiteBusRegistrations Endpoint(Action<IBusRegistrationContext, IBusFactoryConfigurator> configure)

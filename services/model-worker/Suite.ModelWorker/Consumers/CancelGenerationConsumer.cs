@@ -4,12 +4,17 @@ using Suite.ModelWorker.Hosting;
 
 namespace Suite.ModelWorker.Consumers;
 
-/// <summary>A client went away: free the slot if this worker holds the sequence (every worker hears the event).</summary>
+/// <summary>Frees the slot if this worker holds the sequence the event names (every worker hears the event).</summary>
 public sealed class CancelGenerationConsumer(WorkerRuntime runtime) : IConsumer<CancelGeneration>
 {
     public Task Consume(ConsumeContext<CancelGeneration> context)
     {
-        runtime.Cancel(context.Message.RequestId);
+        var message = context.Message;
+        if (message.WorkerId is null || string.Equals(message.WorkerId, runtime.Identity.WorkerId, StringComparison.Ordinal))
+        {
+            runtime.Cancel(message.RequestId, message.Attempt);
+        }
+
         return Task.CompletedTask;
     }
 }

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
-using MassTransit;
 using Microsoft.Extensions.Logging;
 using Suite.Contracts;
 using Suite.ModelWorker.Backends;
 using Suite.ModelWorker.Streaming;
+using Suite.ServiceDefaults.Bus.HotPath;
 
 namespace Suite.ModelWorker.Hosting;
 
@@ -11,10 +11,10 @@ namespace Suite.ModelWorker.Hosting;
 /// The worker's live state: the loaded backend, the sequences it is streaming, and latency averages. Consumers hand
 /// work to it; it runs one <see cref="StreamPump"/> per sequence so the consumer returns at once.
 /// </summary>
-public sealed partial class WorkerRuntime(WorkerIdentity identity, IBus bus, Microsoft.Extensions.Options.IOptions<ModelWorkerOptions> options, ILogger<WorkerRuntime> logger)
+public sealed partial class WorkerRuntime(WorkerIdentity identity, IPipelineSender sender, Microsoft.Extensions.Options.IOptions<ModelWorkerOptions> options, ILogger<WorkerRuntime> logger)
 {
-    private readonly ReplyBatcher _batcher = new(bus);
-    private readonly ConcurrentDictionary<Guid, ISequence> _active = new();
+    private readonly ReplyBatcher _batcher = new(sender);
+    private readonly ConcurrentDictionary<Guid, (ISequence Sequence, int Attempt)> _active = new();
     private readonly ConcurrentDictionary<Guid, Task> _pumps = new();
     private volatile IInferenceBackend? _backend;
 
@@ -31,17 +31,16 @@ public sealed partial class WorkerRuntime(WorkerIdentity identity, IBus bus, Mic
     /// <summary>Schedules a sequence and starts streaming it to the reply address.</summary>
     public async Task StartAsync(GenerateTokens request, CancellationToken cancellationToken)
     {
-        var reply = await bus.GetSendEndpoint(request.ReplyAddress).ConfigureAwait(false);
         var backend = _backend;
         if (backend is null)
         {
-            await reply.Send(Failure(request, 503, "service_unavailable", "The worker is still loading its model.", retryAfter: 2), cancellationToken).ConfigureAwait(false);
+            await sender.SendAsync(request.ReplyAddress, Failure(request, 503, "service_unavailable", "The worker is still loading its model.", retryAfter: 2), cancellationToken: cancellationToken).ConfigureAwait(false);
             return;
         }
 
         if (!string.Equals(request.Model, backend.Model.Id, StringComparison.Ordinal))
         {
-            await reply.Send(Failure(request, 404, "invalid_request_error", $"The model '{request.Model}' is not served by worker {Identity.WorkerId}.", code: "model_not_found"), cancellationToken).ConfigureAwait(false);
+            await sender.SendAsync(request.ReplyAddress, Failure(request, 404, "invalid_request_error", $"The model '{request.Model}' is not served by worker {Identity.WorkerId}.", code: "model_not_found"), cancellationToken: cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -55,26 +54,26 @@ public sealed partial class WorkerRuntime(WorkerIdentity identity, IBus bus, Mic
         }
         catch (BackendFullException e)
         {
-            await reply.Send(Failure(request, 503, "service_unavailable", e.Message, retryAfter: 1, code: "worker_overloaded"), cancellationToken).ConfigureAwait(false);
+            await sender.SendAsync(request.ReplyAddress, Failure(request, 503, "service_unavailable", e.Message, retryAfter: 1, code: "worker_overloaded"), cancellationToken: cancellationToken).ConfigureAwait(false);
             return;
         }
         catch (ArgumentException e)
         {
-            await reply.Send(Failure(request, 400, "invalid_request_error", e.Message, param: "messages", code: "context_length_exceeded"), cancellationToken).ConfigureAwait(false);
+            await sender.SendAsync(request.ReplyAddress, Failure(request, 400, "invalid_request_error", e.Message, param: "messages", code: "context_length_exceeded"), cancellationToken: cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        _active[request.RequestId] = sequence;
-        var pump = new StreamPump(request, sequence, backend, Identity, reply, Latency, TimeSpan.FromMilliseconds(options.Value.MinChunkIntervalMilliseconds), _batcher);
+        _active[request.RequestId] = (sequence, request.Continuation.Attempt);
+        var pump = new StreamPump(request, sequence, backend, Identity, sender, Latency, TimeSpan.FromMilliseconds(options.Value.MinChunkIntervalMilliseconds), _batcher);
         _pumps[request.RequestId] = RunPumpAsync(request.RequestId, sequence, pump);
     }
 
-    /// <summary>Cancels a sequence this worker is running, if it is one of ours.</summary>
-    public bool Cancel(Guid requestId)
+    /// <summary>Cancels a sequence this worker is running, if it is one of ours (and, if given, of that attempt or an earlier one).</summary>
+    public bool Cancel(Guid requestId, int? upToAttempt = null)
     {
-        if (_active.TryGetValue(requestId, out var sequence))
+        if (_active.TryGetValue(requestId, out var active) && (upToAttempt is null || active.Attempt <= upToAttempt))
         {
-            sequence.Cancel();
+            active.Sequence.Cancel();
             return true;
         }
 
@@ -84,7 +83,7 @@ public sealed partial class WorkerRuntime(WorkerIdentity identity, IBus bus, Mic
     /// <summary>On shutdown: cancel every stream and wait (bounded) for their final messages.</summary>
     public async Task DrainAsync(TimeSpan timeout)
     {
-        foreach (var sequence in _active.Values)
+        foreach (var (sequence, _) in _active.Values)
         {
             sequence.Cancel();
         }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using MassTransit;
 using Suite.Contracts;
+using Suite.ServiceDefaults.Bus.HotPath;
 
 namespace Suite.ModelWorker.Streaming;
 
@@ -10,7 +10,7 @@ namespace Suite.ModelWorker.Streaming;
 /// <see cref="TokensGeneratedBatch"/>, so batching adapts to load: a lone stream sends each chunk at once, and sixteen
 /// streams finishing a decode step together send one message. Order per address is kept.
 /// </summary>
-public sealed class ReplyBatcher(IBus bus)
+public sealed class ReplyBatcher(IPipelineSender sender)
 {
     private static readonly TimeSpan IdleLifetime = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<Uri, Channel<(TokensGenerated Chunk, TaskCompletionSource Sent)>> _queues = new();
@@ -42,7 +42,6 @@ public sealed class ReplyBatcher(IBus bus)
     private async Task RunAsync(Uri address, Channel<(TokensGenerated Chunk, TaskCompletionSource Sent)> queue)
     {
         var pending = new List<(TokensGenerated Chunk, TaskCompletionSource Sent)>();
-        ISendEndpoint? endpoint = null;
         while (true)
         {
             using (var idle = new CancellationTokenSource(IdleLifetime))
@@ -77,8 +76,7 @@ public sealed class ReplyBatcher(IBus bus)
 
             try
             {
-                endpoint ??= await bus.GetSendEndpoint(address).ConfigureAwait(false);
-                await endpoint.Send(new TokensGeneratedBatch(pending.Select(p => p.Chunk).ToArray())).ConfigureAwait(false);
+                await sender.SendAsync(address, new TokensGeneratedBatch(pending.Select(p => p.Chunk).ToArray())).ConfigureAwait(false);
                 foreach (var (_, sent) in pending)
                 {
                     sent.TrySetResult();

@@ -1,8 +1,8 @@
 using System.Text;
-using MassTransit;
 using Suite.Contracts;
 using Suite.ModelWorker.Backends;
 using Suite.ModelWorker.Hosting;
+using Suite.ServiceDefaults.Bus.HotPath;
 
 namespace Suite.ModelWorker.Streaming;
 
@@ -16,7 +16,7 @@ public sealed class StreamPump(
     ISequence sequence,
     IInferenceBackend backend,
     WorkerIdentity identity,
-    ISendEndpoint reply,
+    IPipelineSender sender,
     LatencyAverages latency,
     TimeSpan minChunkInterval,
     ReplyBatcher batcher)
@@ -91,13 +91,13 @@ public sealed class StreamPump(
 
         if (outcome.Reason == FinishReason.Error)
         {
-            await reply.Send(new GenerationFailed(request.RequestId, 500, "server_error", $"The engine failed: {outcome.Error}", null, "engine_error", null, identity.WorkerId)).ConfigureAwait(false);
+            await sender.SendAsync(request.ReplyAddress, new GenerationFailed(request.RequestId, 500, "server_error", $"The engine failed: {outcome.Error}", null, "engine_error", null, identity.WorkerId)).ConfigureAwait(false);
             return;
         }
 
         latency.Observe(outcome.FirstTokenSeconds, outcome.InterTokenSeconds);
         var reason = stoppedByString ? FinishReason.Stop : outcome.Reason;
         var timings = new WorkerTimings(outcome.QueueSeconds, outcome.PrefillSeconds, outcome.FirstTokenSeconds, outcome.DecodeSeconds, outcome.InterTokenSeconds);
-        await reply.Send(new GenerationCompleted(request.RequestId, reason, request.PromptTokens.Length, continuation.GeneratedTokens.Length + sentTokens, index, identity.WorkerId, backend.Info.Name, backend.Info.Simulated, timings, continuation.Attempt)).ConfigureAwait(false);
+        await sender.SendAsync(request.ReplyAddress, new GenerationCompleted(request.RequestId, reason, request.PromptTokens.Length, continuation.GeneratedTokens.Length + sentTokens, index, identity.WorkerId, backend.Info.Name, backend.Info.Simulated, timings, continuation.Attempt)).ConfigureAwait(false);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Suite.Contracts;
 using Suite.Router.Policy;
 using Suite.Router.Registry;
+using Suite.ServiceDefaults.Bus.HotPath;
 
 namespace Suite.Router.Consumers;
 
@@ -10,11 +11,12 @@ namespace Suite.Router.Consumers;
 /// Picks a worker for a tokenized request and sends it there. With no live worker for the model: 404 if the model
 /// was never served, else 503 with Retry-After.
 /// </summary>
-public sealed class RouteGenerationConsumer(WorkerRegistry registry, IRoutingPolicy policy, IOptions<RouterOptions> options) : IConsumer<RouteGeneration>
+public sealed class RouteGenerationConsumer(WorkerRegistry registry, IRoutingPolicy policy, IOptions<RouterOptions> options, IPipelineSender sender) : IConsumer<RouteGeneration>, IPipelineHandler<RouteGeneration>
 {
-    public async Task Consume(ConsumeContext<RouteGeneration> context)
+    public Task Consume(ConsumeContext<RouteGeneration> context) => HandleAsync(context.Message, context.CancellationToken);
+
+    public async Task HandleAsync(RouteGeneration request, CancellationToken cancellationToken)
     {
-        var request = context.Message;
         var candidates = registry.LiveWorkers(request.Model);
         if (request.Continuation.ExcludedWorkers.Count > 0)
         {
@@ -29,14 +31,12 @@ public sealed class RouteGenerationConsumer(WorkerRegistry registry, IRoutingPol
                 : registry.IsKnownModel(request.Model)
                     ? Failed(request, 503, "service_unavailable", $"No worker serving '{request.Model}' is up right now; retry shortly.", "no_worker")
                     : new GenerationFailed(request.RequestId, 404, "invalid_request_error", $"The model '{request.Model}' does not exist.", "model", "model_not_found", null, null);
-            var reply = await context.GetSendEndpoint(request.ReplyAddress).ConfigureAwait(false);
-            await reply.Send(failure).ConfigureAwait(false);
+            await sender.SendAsync(request.ReplyAddress, failure, cancellationToken: cancellationToken).ConfigureAwait(false);
             return;
         }
 
         worker.Assigned();
-        var endpoint = await context.GetSendEndpoint(worker.Heartbeat.Address).ConfigureAwait(false);
-        await endpoint.Send(new GenerateTokens(
+        await sender.SendAsync(worker.Heartbeat.Address, new GenerateTokens(
             request.RequestId,
             request.Model,
             request.PromptTokens,
@@ -46,7 +46,7 @@ public sealed class RouteGenerationConsumer(WorkerRegistry registry, IRoutingPol
             request.Priority,
             request.AcceptedAt,
             DateTimeOffset.UtcNow,
-            request.Continuation)).ConfigureAwait(false);
+            request.Continuation), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     private GenerationFailed Failed(RouteGeneration request, int status, string type, string message, string code)

@@ -1,27 +1,25 @@
 using MassTransit;
 using Suite.Contracts;
+using Suite.ServiceDefaults.Bus.HotPath;
 using Suite.Tokenizer.Registry;
 
 namespace Suite.Tokenizer.Consumers;
 
 /// <summary>Renders and encodes a request once, then hands the token IDs to the router (or the error to the client).</summary>
-public sealed class PrepareGenerationConsumer(PromptEncoder encoder) : IConsumer<PrepareGeneration>
+public sealed class PrepareGenerationConsumer(PromptEncoder encoder, IPipelineSender sender, PipelineAddresses addresses) : IConsumer<PrepareGeneration>, IPipelineHandler<PrepareGeneration>
 {
-    private static readonly Uri RouterAddress = QueueNames.Address(QueueNames.Router);
+    public Task Consume(ConsumeContext<PrepareGeneration> context) => HandleAsync(context.Message, context.CancellationToken);
 
-    public async Task Consume(ConsumeContext<PrepareGeneration> context)
+    public async Task HandleAsync(PrepareGeneration request, CancellationToken cancellationToken)
     {
-        var request = context.Message;
         var result = encoder.Encode(request.Model, request.Input, request.Limits.MaxTokens);
         if (result.Error is { } error)
         {
-            var reply = await context.GetSendEndpoint(request.ReplyAddress).ConfigureAwait(false);
-            await reply.Send(new GenerationFailed(request.RequestId, error.StatusCode, error.Type, error.Message, error.Param, error.Code, null, null)).ConfigureAwait(false);
+            await sender.SendAsync(request.ReplyAddress, new GenerationFailed(request.RequestId, error.StatusCode, error.Type, error.Message, error.Param, error.Code, null, null), cancellationToken: cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        var router = await context.GetSendEndpoint(RouterAddress).ConfigureAwait(false);
-        await router.Send(new RouteGeneration(
+        await sender.SendAsync(addresses.Router, new RouteGeneration(
             request.RequestId,
             request.Model,
             result.Tokens,
@@ -30,6 +28,6 @@ public sealed class PrepareGenerationConsumer(PromptEncoder encoder) : IConsumer
             request.ReplyAddress,
             request.Priority,
             request.AcceptedAt,
-            request.Continuation)).ConfigureAwait(false);
+            request.Continuation), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }
