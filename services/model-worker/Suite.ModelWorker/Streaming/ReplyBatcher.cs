@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Suite.Contracts;
 using Suite.ServiceDefaults.Bus.HotPath;
@@ -7,13 +8,26 @@ namespace Suite.ModelWorker.Streaming;
 
 /// <summary>
 /// One sender per reply address. Chunks queued while a send is in flight leave together in the next
-/// <see cref="TokensGeneratedBatch"/>, so batching adapts to load: a lone stream sends each chunk at once, and sixteen
-/// streams finishing a decode step together send one message. Order per address is kept.
+/// <see cref="TokensGeneratedBatch"/>, and when several streams go to the same address the sender waits (at most
+/// <see cref="CoalesceWindow"/>) until each of them has a chunk ready, so the streams of one decode step leave in one
+/// message. A lone stream sends each chunk at once. Order per address is kept.
 /// </summary>
 public sealed class ReplyBatcher(IPipelineSender sender)
 {
+    /// <summary>The longest a ready chunk waits for the other streams bound to the same address.</summary>
+    public static readonly TimeSpan CoalesceWindow = TimeSpan.FromMilliseconds(1);
+
     private static readonly TimeSpan IdleLifetime = TimeSpan.FromSeconds(30);
     private readonly ConcurrentDictionary<Uri, Channel<(TokensGenerated Chunk, TaskCompletionSource Sent)>> _queues = new();
+    private readonly ConcurrentDictionary<Uri, StrongBox<int>> _streams = new();
+
+    /// <summary>Registers a stream bound for <paramref name="address"/> until the returned handle is disposed.</summary>
+    public IDisposable Open(Uri address)
+    {
+        var count = _streams.GetOrAdd(address, _ => new StrongBox<int>());
+        Interlocked.Increment(ref count.Value);
+        return new Registration(count);
+    }
 
     /// <summary>Queues a chunk; the task completes once the message carrying it was handed to the bus.</summary>
     public Task SendAsync(Uri address, TokensGenerated chunk)
@@ -74,6 +88,7 @@ public sealed class ReplyBatcher(IPipelineSender sender)
                 pending.Add(item);
             }
 
+            await CoalesceAsync(address, queue, pending).ConfigureAwait(false);
             try
             {
                 await sender.SendAsync(address, new TokensGeneratedBatch(pending.Select(p => p.Chunk).ToArray())).ConfigureAwait(false);
@@ -91,6 +106,60 @@ public sealed class ReplyBatcher(IPipelineSender sender)
             }
 
             pending.Clear();
+        }
+    }
+
+    private static int Streams(List<(TokensGenerated Chunk, TaskCompletionSource Sent)> pending)
+    {
+        if (pending.Count < 2)
+        {
+            return pending.Count;
+        }
+
+        var ids = new HashSet<Guid>();
+        foreach (var (chunk, _) in pending)
+        {
+            ids.Add(chunk.RequestId);
+        }
+
+        return ids.Count;
+    }
+
+    private async Task CoalesceAsync(Uri address, Channel<(TokensGenerated Chunk, TaskCompletionSource Sent)> queue, List<(TokensGenerated Chunk, TaskCompletionSource Sent)> pending)
+    {
+        int Active() => _streams.TryGetValue(address, out var count) ? Volatile.Read(ref count.Value) : 0;
+        if (Active() < 2 || Streams(pending) >= Active())
+        {
+            return;
+        }
+
+        using var window = new CancellationTokenSource(CoalesceWindow);
+        try
+        {
+            while (Streams(pending) < Active() && await queue.Reader.WaitToReadAsync(window.Token).ConfigureAwait(false))
+            {
+                while (queue.Reader.TryRead(out var item))
+                {
+                    pending.Add(item);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The window closed: send what is ready.
+        }
+    }
+
+    private sealed class Registration(StrongBox<int> count) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                Interlocked.Decrement(ref count.Value);
+            }
         }
     }
 }

@@ -23,6 +23,7 @@ public sealed class StreamPump(
 {
     public async Task RunAsync()
     {
+        using var registration = batcher.Open(request.ReplyAddress);
         var decoder = new Utf8StreamDecoder(backend.Vocabulary);
         var matcher = new StopStringMatcher(request.Limits.Stop);
         var text = new StringBuilder();
