@@ -56,6 +56,7 @@ public sealed class ReplyBatcher(IPipelineSender sender)
     private async Task RunAsync(Uri address, Channel<(TokensGenerated Chunk, TaskCompletionSource Sent)> queue)
     {
         var pending = new List<(TokensGenerated Chunk, TaskCompletionSource Sent)>();
+        var streams = new HashSet<Guid>();
         while (true)
         {
             using (var idle = new CancellationTokenSource(IdleLifetime))
@@ -88,7 +89,7 @@ public sealed class ReplyBatcher(IPipelineSender sender)
                 pending.Add(item);
             }
 
-            await CoalesceAsync(address, queue, pending).ConfigureAwait(false);
+            await CoalesceAsync(address, queue, pending, streams).ConfigureAwait(false);
             try
             {
                 await sender.SendAsync(address, new TokensGeneratedBatch(pending.Select(p => p.Chunk).ToArray())).ConfigureAwait(false);
@@ -109,26 +110,21 @@ public sealed class ReplyBatcher(IPipelineSender sender)
         }
     }
 
-    private static int Streams(List<(TokensGenerated Chunk, TaskCompletionSource Sent)> pending)
-    {
-        if (pending.Count < 2)
-        {
-            return pending.Count;
-        }
-
-        var ids = new HashSet<Guid>();
-        foreach (var (chunk, _) in pending)
-        {
-            ids.Add(chunk.RequestId);
-        }
-
-        return ids.Count;
-    }
-
-    private async Task CoalesceAsync(Uri address, Channel<(TokensGenerated Chunk, TaskCompletionSource Sent)> queue, List<(TokensGenerated Chunk, TaskCompletionSource Sent)> pending)
+    private async Task CoalesceAsync(Uri address, Channel<(TokensGenerated Chunk, TaskCompletionSource Sent)> queue, List<(TokensGenerated Chunk, TaskCompletionSource Sent)> pending, HashSet<Guid> streams)
     {
         int Active() => _streams.TryGetValue(address, out var count) ? Volatile.Read(ref count.Value) : 0;
-        if (Active() < 2 || Streams(pending) >= Active())
+        if (Active() < 2)
+        {
+            return;
+        }
+
+        streams.Clear();
+        foreach (var (chunk, _) in pending)
+        {
+            streams.Add(chunk.RequestId);
+        }
+
+        if (streams.Count >= Active())
         {
             return;
         }
@@ -136,11 +132,12 @@ public sealed class ReplyBatcher(IPipelineSender sender)
         using var window = new CancellationTokenSource(CoalesceWindow);
         try
         {
-            while (Streams(pending) < Active() && await queue.Reader.WaitToReadAsync(window.Token).ConfigureAwait(false))
+            while (streams.Count < Active() && await queue.Reader.WaitToReadAsync(window.Token).ConfigureAwait(false))
             {
                 while (queue.Reader.TryRead(out var item))
                 {
                     pending.Add(item);
+                    streams.Add(item.Chunk.RequestId);
                 }
             }
         }

@@ -21,17 +21,22 @@ public sealed class HotEndpoint(string queue, bool shared, int concurrency)
 
     public IReadOnlyCollection<string> MessageTypes => _handlers.Keys;
 
-    /// <summary>Hands <typeparamref name="TMessage"/> to <typeparamref name="THandler"/>, resolved from DI per message.</summary>
+    /// <summary>
+    /// Hands <typeparamref name="TMessage"/> to <typeparamref name="THandler"/>. The handler is created once, from the
+    /// root container, on first use: hot-path handlers are stateless and depend on singletons only, so no scope is
+    /// built per message (the gateway's reply handler runs once per chunk batch).
+    /// </summary>
     public HotEndpoint Handle<TMessage, THandler>()
         where TMessage : class
         where THandler : IPipelineHandler<TMessage>
     {
-        _handlers[HotMessage.TypeName(typeof(TMessage))] = async (services, body, cancellationToken) =>
+        THandler? handler = default;
+        _handlers[HotMessage.TypeName(typeof(TMessage))] = (services, body, cancellationToken) =>
         {
             var message = JsonSerializer.Deserialize<TMessage>(body.Span, HotMessage.Json)
                 ?? throw new JsonException($"An empty {typeof(TMessage).Name}.");
-            await using var scope = services.CreateAsyncScope();
-            await ActivatorUtilities.GetServiceOrCreateInstance<THandler>(scope.ServiceProvider).HandleAsync(message, cancellationToken).ConfigureAwait(false);
+            handler ??= ActivatorUtilities.CreateInstance<THandler>(services);
+            return handler.HandleAsync(message, cancellationToken);
         };
         return this;
     }
