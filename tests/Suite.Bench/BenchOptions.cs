@@ -61,5 +61,11 @@ public sealed record BenchOptions(int[] Concurrency, int Tokens, int Rounds, int
         return new BenchOptions(concurrency, tokens, rounds, threads, targets, simScale, cache, output, warmup, suiteUrl);
     }
 
+    /// <summary>
+    /// Requests per stream at <paramref name="concurrency"/>: at least <see cref="Rounds"/>, and enough for 16 requests
+    /// in all, so that a single stream's TTFT percentiles do not rest on two or three samples.
+    /// </summary>
+    public int RoundsAt(int concurrency) => Math.Max(Rounds, (16 + concurrency - 1) / concurrency);
+
     private static int[] Ints(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 }

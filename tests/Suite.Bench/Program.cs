@@ -77,7 +77,7 @@ async Task<List<RunResult>> RunDirectAsync(string when)
     var list = new List<RunResult>();
     foreach (var concurrency in options.Concurrency)
     {
-        var result = await engine.RunAsync(concurrency, options.Rounds, options.Tokens, promptTokens);
+        var result = await engine.RunAsync(concurrency, options.RoundsAt(concurrency), options.Tokens, promptTokens);
         Console.WriteLine($"  engine direct ({when,-6}) c={concurrency,-3} {result.TokensPerSecond,8:0.0} tok/s  TTFT p50 {result.TtftP50 * 1000:0.0} ms");
         list.Add(result);
     }
@@ -110,14 +110,20 @@ async Task<(List<RunResult> Results, double MessagesPerToken)> RunHttpAsync(stri
     var list = new List<RunResult>();
     foreach (var concurrency in options.Concurrency)
     {
-        var result = await target.RunAsync(concurrency, options.Rounds, options.Tokens, prompts);
+        var result = await target.RunAsync(concurrency, options.RoundsAt(concurrency), options.Tokens, prompts);
         Console.WriteLine($"  {label,-20} c={concurrency,-3} {result.TokensPerSecond,8:0.0} tok/s  TTFT p50 {result.TtftP50 * 1000:0.0} ms");
         list.Add(result);
     }
 
-    // Lifecycle events reach telemetry just after the responses.
-    await Task.Delay(1500);
+    // Lifecycle events reach telemetry just after the responses: wait (bounded) until it has counted every request.
+    var expected = before.Requests + list.Sum(r => r.Streams);
     var after = await SuiteMetricsProbe.ReadAsync(http);
+    for (var i = 0; i < 50 && after.Requests < expected; i++)
+    {
+        await Task.Delay(100);
+        after = await SuiteMetricsProbe.ReadAsync(http);
+    }
+
     var tokens = after.Tokens - before.Tokens;
     var perToken = tokens > 0 ? ((after.Chunks - before.Chunks) + (SuiteMetricsProbe.FixedMessagesPerRequest * (after.Requests - before.Requests))) / tokens : double.NaN;
     return (list, perToken);

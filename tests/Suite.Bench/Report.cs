@@ -14,7 +14,7 @@ public static class Report
         BenchOptions options)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Model: {model}; {options.Tokens} generated tokens per request (greedy, ignore_eos), {options.Rounds} requests per stream after {options.WarmupSeconds:0} s of warm-up per target; engine threads {options.Threads}; {Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Engine direct = measured before and after the suites, combined.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Model: {model}; {options.Tokens} generated tokens per request (greedy, ignore_eos), {options.Rounds} requests per stream (at least 16 requests per concurrency) after {options.WarmupSeconds:0} s of warm-up per target; engine threads {options.Threads}; {Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Engine direct = measured before and after the suites, combined.");
         text.AppendLine();
         text.AppendLine("| target | concurrency | tok/s | ÷ direct | TTFT p50 / p99 ms | added TTFT p50 ms | bus msgs / token |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
