@@ -35,17 +35,17 @@ public sealed class HttpSuiteTarget(Uri baseAddress, string model, string label)
                 using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
                 response.EnsureSuccessStatusCode();
                 using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+                // A load generator should cost the machine as little as it can (the engine direct has no client at
+                // all): the first event with a choice marks the first token, and only the usage event is parsed.
                 var first = true;
                 while (await reader.ReadLineAsync() is { } line)
                 {
-                    if (!line.StartsWith("data: ", StringComparison.Ordinal) || line == "data: [DONE]")
+                    if (!line.StartsWith("data: {", StringComparison.Ordinal))
                     {
                         continue;
                     }
 
-                    using var json = JsonDocument.Parse(line.AsMemory(6));
-                    var root = json.RootElement;
-                    if (first && root.GetProperty("choices").GetArrayLength() > 0)
+                    if (first && line.Contains("\"choices\":[{", StringComparison.Ordinal))
                     {
                         first = false;
                         lock (ttft)
@@ -54,9 +54,10 @@ public sealed class HttpSuiteTarget(Uri baseAddress, string model, string label)
                         }
                     }
 
-                    if (root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object)
+                    if (line.Contains("\"usage\":{", StringComparison.Ordinal))
                     {
-                        Interlocked.Add(ref generated, usage.GetProperty("completion_tokens").GetInt32());
+                        using var json = JsonDocument.Parse(line.AsMemory(6));
+                        Interlocked.Add(ref generated, json.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
                     }
                 }
             }
