@@ -3,9 +3,9 @@ using System.Globalization;
 namespace Suite.Bench;
 
 /// <summary>Command-line settings of the bench.</summary>
-public sealed record BenchOptions(int[] Concurrency, int Tokens, int Rounds, int Threads, string[] Targets, int[] SimScale, string? ModelCache, string? Output, double WarmupSeconds, Uri? SuiteUrl)
+public sealed record BenchOptions(int[] Concurrency, int Tokens, int Rounds, int Threads, string[] Targets, int[] SimScale, string? ModelCache, string? Output, double WarmupSeconds, Uri? SuiteUrl, int Repeats)
 {
-    public const string Usage = "--concurrency 1,16 --tokens 128 --rounds 2 --threads 1 --targets direct,embedded,distributed --sim-scale 1,4,16 --warmup-seconds 8 [--suite-url URL] [--model-cache DIR] [--output FILE.md]";
+    public const string Usage = "--concurrency 1,16 --tokens 128 --rounds 2 --threads 1 --targets direct,embedded,distributed --sim-scale 1,4,16 --warmup-seconds 8 --repeats 3 [--suite-url URL] [--model-cache DIR] [--output FILE.md]";
 
     public static BenchOptions Parse(string[] args)
     {
@@ -19,6 +19,7 @@ public sealed record BenchOptions(int[] Concurrency, int Tokens, int Rounds, int
         string? output = null;
         var warmup = 8.0;
         Uri? suiteUrl = null;
+        var repeats = 3;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -47,6 +48,9 @@ public sealed record BenchOptions(int[] Concurrency, int Tokens, int Rounds, int
                 case "--warmup-seconds":
                     warmup = double.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
+                case "--repeats":
+                    repeats = Math.Max(1, int.Parse(args[++i], CultureInfo.InvariantCulture));
+                    break;
                 case "--suite-url":
                     suiteUrl = new Uri(args[++i]);
                     break;
@@ -58,7 +62,7 @@ public sealed record BenchOptions(int[] Concurrency, int Tokens, int Rounds, int
             }
         }
 
-        return new BenchOptions(concurrency, tokens, rounds, threads, targets, simScale, cache, output, warmup, suiteUrl);
+        return new BenchOptions(concurrency, tokens, rounds, threads, targets, simScale, cache, output, warmup, suiteUrl, repeats);
     }
 
     /// <summary>

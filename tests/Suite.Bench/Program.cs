@@ -19,35 +19,41 @@ string[] prompts =
 var promptTokens = prompts.Select(p => tokenizer.Encode(p, addSpecialTokens: true)).ToArray();
 Console.WriteLine($"Benchmarking {model.Description.Id} ({model.Path}), engine threads {options.Threads}");
 
-var results = new Dictionary<string, List<RunResult>>();
+var blocks = new List<PairedBlock>();
 var messages = new Dictionary<string, double>();
 
-// The engine is measured before and after the suites and the two are averaged: this machine's speed drifts by tens of
-// percent over minutes, and a baseline taken only at the start would put that drift into the ratios.
-var directBefore = options.Targets.Contains("direct") ? await RunDirectAsync("before") : null;
+// The engine stays loaded in this process for the whole run, idle while a suite is measured. Each suite's measurements
+// alternate with the engine's, at every concurrency: direct, suite, direct, suite, …, direct. This machine's speed
+// drifts by tens of percent over minutes; a baseline taken only at the start (or averaged over start and end) would put
+// that drift into the ratios. Each suite measurement is compared with the two engine measurements around it.
+var direct = options.Targets.Contains("direct") ? new DirectEngineTarget(models, options.Threads) : null;
+if (direct is not null)
+{
+    await direct.StartAsync();
+    await WarmUpAsync(c => direct.RunAsync(c, 1, options.Tokens, promptTokens));
+}
 
 if (options.Targets.Contains("embedded"))
 {
     await using var embedded = await SuiteProcess.StartAsync(settings.CacheDirectory, options.Threads);
-    (results["embedded suite"], messages["embedded suite"]) = await RunHttpAsync("embedded suite", embedded.Address);
+    await MeasureSuiteAsync("embedded suite", embedded.Address);
 }
 
 if (options.SuiteUrl is { } running)
 {
     // A suite someone already started (any mode, any machine the bench can reach): measured like the others.
-    (results["running suite"], messages["running suite"]) = await RunHttpAsync("running suite", running);
+    await MeasureSuiteAsync("running suite", running);
 }
 
 if (options.Targets.Contains("distributed"))
 {
     await using var distributed = await DistributedSuiteProcess.StartAsync("cpu=cpu:1", options.Threads, settings.CacheDirectory);
-    (results["distributed suite"], messages["distributed suite"]) = await RunHttpAsync("distributed suite", distributed.Address);
+    await MeasureSuiteAsync("distributed suite", distributed.Address);
 }
 
-if (directBefore is not null)
+if (direct is not null)
 {
-    var directAfter = await RunDirectAsync("after");
-    results = new Dictionary<string, List<RunResult>>(results.Prepend(new("engine direct", directBefore.Zip(directAfter, RunResult.Mean).ToList())));
+    await direct.DisposeAsync();
 }
 
 var scale = new List<(int Workers, RunResult Result)>();
@@ -61,28 +67,12 @@ foreach (var workers in options.SimScale)
     scale.Add((workers, result));
 }
 
-var report = Report.Render(results, messages, scale, model.Description.Id, options);
+var report = Report.Render(blocks, messages, scale, model.Description.Id, options);
 Console.WriteLine();
 Console.WriteLine(report);
 if (options.Output is { } output)
 {
     await File.WriteAllTextAsync(output, report);
-}
-
-async Task<List<RunResult>> RunDirectAsync(string when)
-{
-    await using var engine = new DirectEngineTarget(models, options.Threads);
-    await engine.StartAsync();
-    await WarmUpAsync(c => engine.RunAsync(c, 1, options.Tokens, promptTokens));
-    var list = new List<RunResult>();
-    foreach (var concurrency in options.Concurrency)
-    {
-        var result = await engine.RunAsync(concurrency, options.RoundsAt(concurrency), options.Tokens, promptTokens);
-        Console.WriteLine($"  engine direct ({when,-6}) c={concurrency,-3} {result.TokensPerSecond,8:0.0} tok/s  TTFT p50 {result.TtftP50 * 1000:0.0} ms");
-        list.Add(result);
-    }
-
-    return list;
 }
 
 // Every target gets the same warm-up before it is measured: full-length requests at each measured concurrency, repeated
@@ -101,22 +91,38 @@ async Task WarmUpAsync(Func<int, Task<RunResult>> run)
     while (System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds < options.WarmupSeconds);
 }
 
-async Task<(List<RunResult> Results, double MessagesPerToken)> RunHttpAsync(string label, Uri address)
+async Task MeasureSuiteAsync(string label, Uri address)
 {
     var target = new HttpSuiteTarget(address, model.Description.Id, label);
     using var http = new HttpClient { BaseAddress = address };
     await WarmUpAsync(c => target.RunAsync(c, 1, options.Tokens, prompts));
     var before = await SuiteMetricsProbe.ReadAsync(http);
-    var list = new List<RunResult>();
+    var requests = 0;
     foreach (var concurrency in options.Concurrency)
     {
-        var result = await target.RunAsync(concurrency, options.RoundsAt(concurrency), options.Tokens, prompts);
-        Console.WriteLine($"  {label,-20} c={concurrency,-3} {result.TokensPerSecond,8:0.0} tok/s  TTFT p50 {result.TtftP50 * 1000:0.0} ms");
-        list.Add(result);
+        var rounds = options.RoundsAt(concurrency);
+        var block = new PairedBlock(label, concurrency);
+        for (var repeat = 0; repeat < options.Repeats; repeat++)
+        {
+            if (direct is not null)
+            {
+                block.Direct.Add(await MeasureAsync("engine direct", concurrency, () => direct.RunAsync(concurrency, rounds, options.Tokens, promptTokens)));
+            }
+
+            block.Suite.Add(await MeasureAsync(label, concurrency, () => target.RunAsync(concurrency, rounds, options.Tokens, prompts)));
+        }
+
+        if (direct is not null)
+        {
+            block.Direct.Add(await MeasureAsync("engine direct", concurrency, () => direct.RunAsync(concurrency, rounds, options.Tokens, promptTokens)));
+        }
+
+        requests += block.Suite.Sum(r => r.Streams);
+        blocks.Add(block);
     }
 
     // Lifecycle events reach telemetry just after the responses: wait (bounded) until it has counted every request.
-    var expected = before.Requests + list.Sum(r => r.Streams);
+    var expected = before.Requests + requests;
     var after = await SuiteMetricsProbe.ReadAsync(http);
     for (var i = 0; i < 50 && after.Requests < expected; i++)
     {
@@ -125,6 +131,12 @@ async Task<(List<RunResult> Results, double MessagesPerToken)> RunHttpAsync(stri
     }
 
     var tokens = after.Tokens - before.Tokens;
-    var perToken = tokens > 0 ? ((after.Chunks - before.Chunks) + (SuiteMetricsProbe.FixedMessagesPerRequest * (after.Requests - before.Requests))) / tokens : double.NaN;
-    return (list, perToken);
+    messages[label] = tokens > 0 ? ((after.Chunks - before.Chunks) + (SuiteMetricsProbe.FixedMessagesPerRequest * (after.Requests - before.Requests))) / tokens : double.NaN;
+}
+
+static async Task<RunResult> MeasureAsync(string label, int concurrency, Func<Task<RunResult>> run)
+{
+    var result = await run();
+    Console.WriteLine($"  {label,-20} c={concurrency,-3} {result.TokensPerSecond,8:0.0} tok/s  TTFT p50 {result.TtftP50 * 1000:0.0} ms");
+    return result;
 }

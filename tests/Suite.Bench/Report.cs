@@ -7,29 +7,41 @@ namespace Suite.Bench;
 public static class Report
 {
     public static string Render(
-        IReadOnlyDictionary<string, List<RunResult>> results,
+        IReadOnlyList<PairedBlock> blocks,
         IReadOnlyDictionary<string, double> messagesPerToken,
         IReadOnlyList<(int Workers, RunResult Result)> scale,
         string model,
         BenchOptions options)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Model: {model}; {options.Tokens} generated tokens per request (greedy, ignore_eos), {options.Rounds} requests per stream (at least 16 requests per concurrency) after {options.WarmupSeconds:0} s of warm-up per target; engine threads {options.Threads}; {Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. Engine direct = measured before and after the suites, combined.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Model: {model}; {options.Tokens} generated tokens per request (greedy, ignore_eos), {options.Rounds} requests per stream (at least 16 requests per measurement) after {options.WarmupSeconds:0} s of warm-up per target; engine threads {options.Threads}; {Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
         text.AppendLine();
-        text.AppendLine("| target | concurrency | tok/s | ÷ direct | TTFT p50 / p99 ms | added TTFT p50 ms | bus msgs / token |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Each suite was measured {options.Repeats} times at each concurrency, alternating with the engine driven directly (direct, suite, direct, …, direct). ÷ direct is the median over those measurements of the suite's tokens/s over the mean of the two engine measurements around it (range in brackets); tok/s and TTFT pool every measurement; added TTFT compares with the engine measurements of the same block.");
+        text.AppendLine();
+        text.AppendLine("| target | concurrency | tok/s | ÷ direct (range) | TTFT p50 / p99 ms | added TTFT p50 ms | bus msgs / token |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
-        results.TryGetValue("engine direct", out var direct);
-        foreach (var (target, runs) in results)
+        foreach (var concurrency in blocks.Select(b => b.Concurrency).Distinct())
         {
-            foreach (var run in runs)
+            var directRuns = blocks.Where(b => b.Concurrency == concurrency).SelectMany(b => b.Direct).ToList();
+            if (directRuns.Count > 0)
             {
-                var peer = direct?.FirstOrDefault(d => d.Concurrency == run.Concurrency);
-                var ratio = peer is null ? "" : (run.TokensPerSecond / peer.TokensPerSecond).ToString("0.000", CultureInfo.InvariantCulture);
-                var added = peer is null || ReferenceEquals(peer, run) ? "" : ((run.TtftP50 - peer.TtftP50) * 1000).ToString("0.0", CultureInfo.InvariantCulture);
-                var msgs = messagesPerToken.TryGetValue(target, out var m) ? m.ToString("0.00", CultureInfo.InvariantCulture) : "";
+                var pooled = directRuns.Skip(1).Aggregate(directRuns[0], RunResult.Mean);
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {target} | {run.Concurrency} | {run.TokensPerSecond:0.0} | {ratio} | {run.TtftP50 * 1000:0.0} / {run.TtftP99 * 1000:0.0} | {added} | {msgs} |");
+                    $"| engine direct | {concurrency} | {pooled.TokensPerSecond:0.0} | 1.000 | {pooled.TtftP50 * 1000:0.0} / {pooled.TtftP99 * 1000:0.0} |  |  |");
             }
+        }
+
+        foreach (var block in blocks)
+        {
+            var run = block.SuitePooled;
+            var ratios = block.Ratios;
+            var ratio = ratios.Length == 0
+                ? ""
+                : FormattableString.Invariant($"{PairedBlock.Median(ratios):0.000} ({ratios.Min():0.00}–{ratios.Max():0.00})");
+            var added = block.DirectPooled is { } peer ? ((run.TtftP50 - peer.TtftP50) * 1000).ToString("0.0", CultureInfo.InvariantCulture) : "";
+            var msgs = messagesPerToken.TryGetValue(block.Target, out var m) ? m.ToString("0.00", CultureInfo.InvariantCulture) : "";
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {block.Target} | {block.Concurrency} | {run.TokensPerSecond:0.0} | {ratio} | {run.TtftP50 * 1000:0.0} / {run.TtftP99 * 1000:0.0} | {added} | {msgs} |");
         }
 
         if (scale.Count > 0)

@@ -171,7 +171,7 @@ public sealed partial class GenerationHandler(
                     SetWorkerHeaders(context.Response, first.WorkerId, first.Backend, simulated: null);
                 }
 
-                await sse.StartAsync(aborted).ConfigureAwait(false);
+                sse.Start();
                 if (chat)
                 {
                     sse.Add(json => writer.WriteChunk(json, string.Empty, withRole: true, null, request.IncludeUsage));

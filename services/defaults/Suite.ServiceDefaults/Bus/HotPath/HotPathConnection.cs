@@ -181,6 +181,11 @@ public sealed partial class HotPathConnection(
                 LogHandlerFailed(logger, e, endpoint.Queue, delivery.BasicProperties.Type ?? "(none)");
             }
 
+            if (!endpoint.Shared)
+            {
+                return;
+            }
+
             try
             {
                 await channel.BasicAckAsync(delivery.DeliveryTag, multiple: false).ConfigureAwait(false);
@@ -190,7 +195,10 @@ public sealed partial class HotPathConnection(
                 // The channel went away (broker restart): the message is redelivered after recovery.
             }
         };
-        await channel.BasicConsumeAsync(endpoint.Queue, autoAck: false, consumer, cancellationToken).ConfigureAwait(false);
+        // A shared queue's message is acknowledged once handled, so another instance gets it if this one dies first.
+        // A process's own queue is deleted with its consumer, so nothing could be redelivered: its messages (every
+        // chunk batch, at one per decode step) are not acknowledged one by one, which halves the broker's work for them.
+        await channel.BasicConsumeAsync(endpoint.Queue, autoAck: !endpoint.Shared, consumer, cancellationToken).ConfigureAwait(false);
         LogConsuming(logger, endpoint.Queue, string.Join(", ", endpoint.MessageTypes.Select(t => t[(t.LastIndexOf('.') + 1)..])));
         return channel;
     }
