@@ -77,7 +77,10 @@ up() {
       port=$((port + 1))
     done
   done
-  start_process gateway gateway/Suite.Gateway.Host "$gateway_port" SUITE_MODE=distributed Gateway__TelemetryUrl="http://127.0.0.1:$((gateway_port + 4))"
+  # In distributed mode the gateway hosts no engine: workstation GC, like the other control-plane services (the same
+  # binary keeps server GC in embedded mode, where it runs the engine; see Directory.Build.props).
+  start_process gateway gateway/Suite.Gateway.Host "$gateway_port" SUITE_MODE=distributed DOTNET_gcServer=0 \
+    Gateway__TelemetryUrl="http://127.0.0.1:$((gateway_port + 4))"
   if wait_http "http://127.0.0.1:$gateway_port/health" 120; then
     echo "Ready: http://127.0.0.1:$gateway_port (OpenAI API at /v1, metrics at /metrics)"
   else
