@@ -24,11 +24,6 @@ dll() {
   find "$root/$project/bin/$config" -name "$name.dll" -path '*net10.0*' 2>/dev/null | head -n 1
 }
 
-# A 32 MB gen-0 budget for every service: traced at 16 streams, the gateway otherwise collected every ~1.2 s with
-# 1–10 ms pauses (each one stalls every stream it carries) and the router once for 25 ms; with it, one collection in
-# the whole run. The runtime honours this setting only as an environment variable, not from runtimeconfig.json.
-export DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x2000000}
-
 start_process() { # name project port [ENV=VALUE…]
   local name=$1 project=$2 port=$3
   shift 3
