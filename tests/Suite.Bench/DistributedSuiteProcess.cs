@@ -22,7 +22,9 @@ public sealed class DistributedSuiteProcess : IAsyncDisposable
     public static async Task<DistributedSuiteProcess> StartAsync(string pools, int threads, string? modelCache)
     {
         var root = FindRoot();
-        var gatewayPort = FreePort();
+        // The launcher puts the services on the ports after the gateway's (+1 … +10 and one per worker): all of them
+        // must be free, so the range is taken below the kernel's ephemeral ports, where client sockets land.
+        var gatewayPort = FreePortRange(12 + pools.Split(',').Sum(spec => int.Parse(spec[(spec.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture)));
         var environment = new Dictionary<string, string>
         {
             ["SUITE_RUN_DIR"] = Path.Combine(Path.GetTempPath(), "suite-bench-" + Guid.NewGuid().ToString("N")[..8]),
@@ -79,6 +81,34 @@ public sealed class DistributedSuiteProcess : IAsyncDisposable
         }
 
         return process.ExitCode;
+    }
+
+    private static int FreePortRange(int count)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var start = Random.Shared.Next(20000, 30000 - count);
+            if (Enumerable.Range(start, count).All(IsFree))
+            {
+                return start;
+            }
+        }
+
+        throw new InvalidOperationException($"No {count} consecutive free ports between 20000 and 30000.");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private static int FreePort()
