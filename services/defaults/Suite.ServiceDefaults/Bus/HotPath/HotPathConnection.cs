@@ -197,7 +197,7 @@ public sealed partial class HotPathConnection(
         };
         // A shared queue's message is acknowledged once handled, so another instance gets it if this one dies first.
         // A process's own queue is deleted with its consumer, so nothing could be redelivered: its messages (every
-        // chunk batch, at one per decode step) are not acknowledged one by one, which halves the broker's work for them.
+        // chunk batch, at one per decode step) are not acknowledged: the broker is spared one acknowledgement each.
         await channel.BasicConsumeAsync(endpoint.Queue, autoAck: !endpoint.Shared, consumer, cancellationToken).ConfigureAwait(false);
         LogConsuming(logger, endpoint.Queue, string.Join(", ", endpoint.MessageTypes.Select(t => t[(t.LastIndexOf('.') + 1)..])));
         return channel;
