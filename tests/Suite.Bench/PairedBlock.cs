@@ -34,5 +34,6 @@ public sealed class PairedBlock(string target, int concurrency)
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
-    private static RunResult Pool(IReadOnlyList<RunResult> runs) => runs.Skip(1).Aggregate(runs[0], RunResult.Mean);
+    /// <summary>Measurements of one configuration as one: tokens and time added, TTFT samples pooled.</summary>
+    public static RunResult Pool(IReadOnlyList<RunResult> runs) => runs.Skip(1).Aggregate(runs[0], RunResult.Mean);
 }

@@ -25,7 +25,7 @@ public static class Report
             var directRuns = blocks.Where(b => b.Concurrency == concurrency).SelectMany(b => b.Direct).ToList();
             if (directRuns.Count > 0)
             {
-                var pooled = directRuns.Skip(1).Aggregate(directRuns[0], RunResult.Mean);
+                var pooled = PairedBlock.Pool(directRuns);
                 text.AppendLine(CultureInfo.InvariantCulture,
                     $"| engine direct | {concurrency} | {pooled.TokensPerSecond:0.0} | 1.000 | {pooled.TtftP50 * 1000:0.0} / {pooled.TtftP99 * 1000:0.0} |  |  |");
             }
