@@ -60,7 +60,7 @@ public sealed class DeepSeekChatTemplate : IChatTemplate
                     text.Append(User).Append(message.Content);
                     break;
                 case "assistant":
-                    var content = message.Content;
+                    var content = message.Content ?? string.Empty;
                     if (_stripThinking && content.Contains("</think>", StringComparison.Ordinal))
                     {
                         content = content[(content.LastIndexOf("</think>", StringComparison.Ordinal) + "</think>".Length)..];

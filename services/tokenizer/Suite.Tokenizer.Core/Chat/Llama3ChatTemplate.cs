@@ -33,7 +33,7 @@ public sealed class Llama3ChatTemplate : IChatTemplate
 
             // The template applies Jinja's trim filter (Python str.strip: Unicode whitespace).
             text.Append("<|start_header_id|>").Append(message.Role).Append("<|end_header_id|>\n\n")
-                .Append(message.Content.Trim()).Append("<|eot_id|>");
+                .Append((message.Content ?? string.Empty).Trim()).Append("<|eot_id|>");
         }
 
         if (addGenerationPrompt)

@@ -17,7 +17,7 @@ internal sealed class LlamaCppChatTemplate(LLamaWeights weights, Lock gate) : IC
             var template = new LLamaTemplate(weights, strict: true) { AddAssistant = addGenerationPrompt };
             foreach (var message in messages)
             {
-                template.Add(message.Role, message.Content);
+                template.Add(message.Role, message.Content ?? string.Empty);
             }
 
             return Encoding.UTF8.GetString(template.Apply());
