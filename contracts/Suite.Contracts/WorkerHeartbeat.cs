@@ -2,7 +2,8 @@ namespace Suite.Contracts;
 
 /// <summary>
 /// Event each worker publishes every few hundred milliseconds: who it is, what it serves, and how loaded it is.
-/// The router's registry and the telemetry gauges are built from these alone.
+/// The router's registry and the telemetry gauges are built from these alone. <c>PricePerHourUsd</c> is what an hour of
+/// this worker costs (configured per pool, or the simulated profile's figure); null when nobody said.
 /// </summary>
 public sealed record WorkerHeartbeat(
     string WorkerId,
@@ -22,4 +23,5 @@ public sealed record WorkerHeartbeat(
     double TtftSecondsEwma,
     double ItlSecondsEwma,
     DateTimeOffset SentAt,
-    ModelDescription ModelInfo);
+    ModelDescription ModelInfo,
+    double? PricePerHourUsd = null);

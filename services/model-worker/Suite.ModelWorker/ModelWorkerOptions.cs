@@ -53,6 +53,13 @@ public sealed class ModelWorkerOptions
     [Range(0, 1000)]
     public double MinChunkIntervalMilliseconds { get; set; } = 4;
 
+    /// <summary>
+    /// What an hour of this worker costs in US dollars (<c>Worker__PricePerHour</c>), for cost-aware routing and the
+    /// cost per token the telemetry reports. Defaults to the simulated profile's figure for sim workers; unset otherwise.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public double? PricePerHour { get; set; }
+
     /// <summary>Backend sim: the hardware profile whose timing it simulates (h100-sxm, h200, ascend-910b, ascend-910c, cpu-32c).</summary>
     public string SimProfile { get; set; } = "h100-sxm";
 

@@ -114,7 +114,8 @@ public sealed partial class WorkerHostedService(
             ttft,
             itl,
             DateTimeOffset.UtcNow,
-            backend.Model);
+            backend.Model,
+            options.Value.PricePerHour ?? backend.Info.PricePerHourUsd);
     }
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Backend '{Backend}' cannot start: {Reason}")]

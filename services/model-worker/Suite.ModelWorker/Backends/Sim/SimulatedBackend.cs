@@ -107,7 +107,7 @@ public sealed class SimulatedBackend : IInferenceBackend
         _maxWaiting = options.MaxWaiting;
         _meanOutputTokens = options.MeanOutputTokens;
         _slots = new SimulatedSequence?[slots];
-        Info = new BackendInfo("sim", $"{_profile.Device} (simulated)", Simulated: true, NativeLibrary: "none (simulated)");
+        Info = new BackendInfo("sim", $"{_profile.Device} (simulated)", Simulated: true, NativeLibrary: "none (simulated)", PricePerHourUsd: _profile.CostPerHourUsd.Value);
         _startTimestamp = _time.GetTimestamp();
         _loop = Task.Run(RunAsync);
     }
