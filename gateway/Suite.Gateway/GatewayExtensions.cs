@@ -45,6 +45,7 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<GenerationHandler>();
         builder.Services.AddSingleton<FleetLiveness>();
         builder.Services.AddSingleton<JobRegistry>();
+        builder.Services.AddSingleton<JobRunner>();
         if (options.TelemetryUrl is { Length: > 0 } telemetry)
         {
             builder.Services.AddTelemetryProxy(telemetry);
@@ -92,7 +93,8 @@ public static class GatewayExtensions
                 .Handle<TokensGeneratedBatch, GatewayReplyConsumer>()
                 .Handle<TokensGenerated, GatewayReplyConsumer>()
                 .Handle<GenerationCompleted, GatewayReplyConsumer>()
-                .Handle<GenerationFailed, GatewayReplyConsumer>());
+                .Handle<GenerationFailed, GatewayReplyConsumer>()
+                .Handle<GenerationsPending, GatewayReplyConsumer>());
         return builder;
     }
 

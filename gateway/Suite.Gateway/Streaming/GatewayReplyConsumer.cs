@@ -5,9 +5,11 @@ using Suite.ServiceDefaults.Bus.HotPath;
 namespace Suite.Gateway.Streaming;
 
 /// <summary>Hands chunks, completions and failures to the request that waits for them; late messages are dropped.</summary>
-public sealed class GatewayReplyConsumer(StreamRegistry registry) : IConsumer<TokensGenerated>, IConsumer<TokensGeneratedBatch>, IConsumer<GenerationCompleted>, IConsumer<GenerationFailed>,
-    IPipelineHandler<TokensGeneratedBatch>, IPipelineHandler<TokensGenerated>, IPipelineHandler<GenerationCompleted>, IPipelineHandler<GenerationFailed>
+public sealed class GatewayReplyConsumer(StreamRegistry registry) : IConsumer<TokensGenerated>, IConsumer<TokensGeneratedBatch>, IConsumer<GenerationCompleted>, IConsumer<GenerationFailed>, IConsumer<GenerationsPending>,
+    IPipelineHandler<TokensGeneratedBatch>, IPipelineHandler<TokensGenerated>, IPipelineHandler<GenerationCompleted>, IPipelineHandler<GenerationFailed>, IPipelineHandler<GenerationsPending>
 {
+    public Task Consume(ConsumeContext<GenerationsPending> context) => HandleAsync(context.Message, context.CancellationToken);
+
     public Task Consume(ConsumeContext<TokensGeneratedBatch> context) => HandleAsync(context.Message, context.CancellationToken);
 
     public Task Consume(ConsumeContext<TokensGenerated> context) => HandleAsync(context.Message, context.CancellationToken);
@@ -24,6 +26,19 @@ public sealed class GatewayReplyConsumer(StreamRegistry registry) : IConsumer<To
             if (registry.TryGet(chunk.RequestId, out var stream))
             {
                 stream.OnChunk(chunk, 1.0 / chunks.Length);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task HandleAsync(GenerationsPending message, CancellationToken cancellationToken)
+    {
+        foreach (var pending in message.Generations)
+        {
+            if (registry.TryGet(pending.RequestId, out var stream))
+            {
+                stream.OnPending(message.WorkerId, pending.Attempt);
             }
         }
 

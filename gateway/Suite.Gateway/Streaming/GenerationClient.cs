@@ -15,6 +15,7 @@ public sealed partial class GenerationClient(IBus bus, IPipelineSender sender, P
 {
     // A command nobody consumed within this time is dropped by the broker: its client has long been answered 503/504.
     private static readonly TimeSpan CommandTimeToLive = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan CancelPublishTimeout = TimeSpan.FromSeconds(2);
 
     public async Task<GenerationRun> StartAsync(ParsedGeneration request, long acceptedTimestamp, CancellationToken cancellationToken)
     {
@@ -37,12 +38,11 @@ public sealed partial class GenerationClient(IBus bus, IPipelineSender sender, P
     public async Task FailOverAsync(GenerationStream stream, string reason)
     {
         var next = stream.BeginNextAttempt(options.Value.MaxAttempts, out var failedWorker, out var failedAttempt);
-        if (failedWorker is not null)
-        {
-            // In case the worker is only slow, not dead: it must not keep a slot for a request served elsewhere. Only
-            // that worker and that attempt: the resumed attempt may reach its worker before this event does.
-            await bus.Publish(new CancelGeneration(stream.RequestId, "failed over", failedWorker, failedAttempt)).ConfigureAwait(false);
-        }
+
+        // Every replaced attempt is cancelled, whether or not a chunk had named its worker: a worker that is only slow
+        // must not keep decoding a request served elsewhere. Only attempts up to the replaced one (on that worker, when
+        // known): the resumed attempt may reach a worker before this event does.
+        await PublishCancelAsync(new CancelGeneration(stream.RequestId, "failed over", failedWorker, failedAttempt)).ConfigureAwait(false);
 
         if (next is null)
         {
@@ -68,7 +68,25 @@ public sealed partial class GenerationClient(IBus bus, IPipelineSender sender, P
         registry.Close(run.RequestId);
         if (!run.Stream.IsFinished)
         {
-            await bus.Publish(new CancelGeneration(run.RequestId, "client disconnected")).ConfigureAwait(false);
+            await PublishCancelAsync(new CancelGeneration(run.RequestId, "client disconnected")).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Bounded: during a broker outage a publish can wait for the connection, and neither the failover monitor (which
+    /// serves every stream) nor a finished request may hang on it. A lost cancellation costs only decode time: the
+    /// worker's stream then ends unheard, or is replaced by the next attempt.
+    /// </summary>
+    private async Task PublishCancelAsync(CancelGeneration cancel)
+    {
+        using var timeout = new CancellationTokenSource(CancelPublishTimeout);
+        try
+        {
+            await bus.Publish(cancel, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogCancelFailed(logger, cancel.RequestId, e.Message);
         }
     }
 
@@ -78,6 +96,9 @@ public sealed partial class GenerationClient(IBus bus, IPipelineSender sender, P
     {
         await sender.SendAsync(addresses.Tokenizer, command, CommandTimeToLive, cancellationToken).ConfigureAwait(false);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: the cancellation could not be published: {Reason}")]
+    private static partial void LogCancelFailed(ILogger logger, Guid requestId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId} could not be resumed yet: {Reason}")]
     private static partial void LogResumeFailed(ILogger logger, Guid requestId, string reason);

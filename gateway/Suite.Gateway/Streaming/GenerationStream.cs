@@ -7,6 +7,7 @@ namespace Suite.Gateway.Streaming;
 /// The gateway's view of one request in flight: it holds the tokens and text delivered so far, so that when a worker
 /// dies the request continues elsewhere from exactly there. Chunks may be consumed out of order (the reply endpoint
 /// runs consumers concurrently), so they are put back in order by index; only the current attempt's messages count.
+/// The stream's activity (what the stall check reads) is in-order progress and the worker's pending notices.
 /// Readers get <see cref="TokensGenerated"/>, then <see cref="GenerationCompleted"/> or <see cref="GenerationFailed"/>.
 /// </summary>
 public sealed class GenerationStream(PrepareGeneration request)
@@ -63,7 +64,6 @@ public sealed class GenerationStream(PrepareGeneration request)
 
             MessageShare += messageShare;
             Worker ??= chunk.WorkerId;
-            Volatile.Write(ref _lastActivity, System.Diagnostics.Stopwatch.GetTimestamp());
             if (chunk.Index > _next)
             {
                 _early[chunk.Index] = chunk;
@@ -77,6 +77,24 @@ public sealed class GenerationStream(PrepareGeneration request)
             }
 
             TryFinish();
+        }
+    }
+
+    /// <summary>
+    /// The worker holding the current attempt says it is queued or prefilling: the stream is quiet, not lost. It also
+    /// names the worker before any token arrived, so the worker's death is noticed.
+    /// </summary>
+    public void OnPending(string workerId, int attempt)
+    {
+        lock (_lock)
+        {
+            if (_closed || attempt != _attempt)
+            {
+                return;
+            }
+
+            Worker ??= workerId;
+            Volatile.Write(ref _lastActivity, System.Diagnostics.Stopwatch.GetTimestamp());
         }
     }
 
@@ -168,8 +186,11 @@ public sealed class GenerationStream(PrepareGeneration request)
         }
     }
 
+    // Progress is what was delivered in order: chunks that arrive after a gap (a lost message) do not count, so a
+    // stream stuck behind a missing chunk is resumed by the stall check instead of waiting forever.
     private void Deliver(TokensGenerated chunk)
     {
+        Volatile.Write(ref _lastActivity, System.Diagnostics.Stopwatch.GetTimestamp());
         _events.Writer.TryWrite(chunk);
         _tokens.AddRange(chunk.Tokens);
         _textLength += chunk.Text.Length;

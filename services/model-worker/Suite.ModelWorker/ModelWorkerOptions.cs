@@ -47,6 +47,13 @@ public sealed class ModelWorkerOptions
     public int HeartbeatIntervalMilliseconds { get; set; } = 500;
 
     /// <summary>
+    /// A sequence that has sent its gateway nothing for this long (waiting for a slot, or in a long prefill) is announced
+    /// as pending, so the gateway takes it for queued, not lost. Keep it well below the gateway's stall timeout.
+    /// </summary>
+    [Range(0.05, 600)]
+    public double PendingNoticeSeconds { get; set; } = 2;
+
+    /// <summary>
     /// After a stream's first chunk, tokens produced within this many milliseconds travel in one chunk (one bus
     /// message, one SSE event). 0 sends every token as soon as it is sampled.
     /// </summary>

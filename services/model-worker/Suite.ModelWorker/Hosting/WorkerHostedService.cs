@@ -71,6 +71,19 @@ public sealed partial class WorkerHostedService(
         var started = new TaskCompletionSource();
         using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
         await Task.WhenAny(started.Task, Task.Delay(Timeout.Infinite, stoppingToken)).ConfigureAwait(false);
+        var notices = runtime.AnnouncePendingAsync(TimeSpan.FromSeconds(options.Value.PendingNoticeSeconds), stoppingToken);
+        try
+        {
+            await PublishHeartbeatsAsync(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await notices.ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        }
+    }
+
+    private async Task PublishHeartbeatsAsync(CancellationToken stoppingToken)
+    {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.HeartbeatIntervalMilliseconds));
         do
         {

@@ -14,8 +14,10 @@ namespace Suite.ModelWorker.Hosting;
 public sealed partial class WorkerRuntime(WorkerIdentity identity, IPipelineSender sender, Microsoft.Extensions.Options.IOptions<ModelWorkerOptions> options, ILogger<WorkerRuntime> logger)
 {
     private readonly ReplyBatcher _batcher = new(sender);
-    private readonly ConcurrentDictionary<Guid, (ISequence Sequence, int Attempt)> _active = new();
-    private readonly ConcurrentDictionary<Guid, Task> _pumps = new();
+    private readonly ConcurrentDictionary<Guid, HeldSequence> _active = new();
+    private readonly ConcurrentDictionary<HeldSequence, Task> _pumps = new();
+    private readonly CancelledAttempts _cancelled = new();
+    private readonly Lock _gate = new();
     private volatile IInferenceBackend? _backend;
 
     public WorkerIdentity Identity { get; } = identity;
@@ -28,7 +30,11 @@ public sealed partial class WorkerRuntime(WorkerIdentity identity, IPipelineSend
 
     internal void Attach(IInferenceBackend backend) => _backend = backend;
 
-    /// <summary>Schedules a sequence and starts streaming it to the reply address.</summary>
+    /// <summary>
+    /// Schedules a sequence and starts streaming it to the reply address. One request is held at most once: a newer
+    /// attempt of a request this worker still runs replaces it (the old one is cancelled), and an attempt that is not
+    /// newer than the one held, or was already cancelled, is dropped.
+    /// </summary>
     public async Task StartAsync(GenerateTokens request, CancellationToken cancellationToken)
     {
         var backend = _backend;
@@ -44,54 +50,124 @@ public sealed partial class WorkerRuntime(WorkerIdentity identity, IPipelineSend
             return;
         }
 
+        var attempt = request.Continuation.Attempt;
         var generated = request.Continuation.GeneratedTokens;
         var prefix = generated.Length == 0 ? request.PromptTokens : [.. request.PromptTokens, .. generated];
         var maxNew = request.Limits.MaxTokens is { } max ? Math.Max(0, max - generated.Length) : int.MaxValue;
-        ISequence sequence;
-        try
+        HeldSequence held;
+        lock (_gate)
         {
-            sequence = backend.Schedule(new SequenceRequest(request.RequestId, prefix, request.Sampling, maxNew, request.Limits.IgnoreEos, request.Priority));
-        }
-        catch (BackendFullException e)
-        {
-            await sender.SendAsync(request.ReplyAddress, Failure(request, 503, "service_unavailable", e.Message, retryAfter: 1, code: "worker_overloaded"), cancellationToken: cancellationToken).ConfigureAwait(false);
-            return;
-        }
-        catch (ArgumentException e)
-        {
-            await sender.SendAsync(request.ReplyAddress, Failure(request, 400, "invalid_request_error", e.Message, param: "messages", code: "context_length_exceeded"), cancellationToken: cancellationToken).ConfigureAwait(false);
-            return;
+            if (_cancelled.IsCancelled(request.RequestId, attempt))
+            {
+                LogDroppedCancelled(logger, request.RequestId, attempt);
+                return;
+            }
+
+            if (_active.TryGetValue(request.RequestId, out var current))
+            {
+                if (current.Attempt >= attempt)
+                {
+                    LogDroppedDuplicate(logger, request.RequestId, attempt, current.Attempt);
+                    return;
+                }
+
+                LogReplacedAttempt(logger, request.RequestId, current.Attempt, attempt);
+                current.Sequence.Cancel();
+            }
+
+            ISequence sequence;
+            try
+            {
+                sequence = backend.Schedule(new SequenceRequest(request.RequestId, prefix, request.Sampling, maxNew, request.Limits.IgnoreEos, request.Priority));
+            }
+            catch (BackendFullException e)
+            {
+                _ = SendQuietlyAsync(request.ReplyAddress, Failure(request, 503, "service_unavailable", e.Message, retryAfter: 1, code: "worker_overloaded"));
+                return;
+            }
+            catch (ArgumentException e)
+            {
+                _ = SendQuietlyAsync(request.ReplyAddress, Failure(request, 400, "invalid_request_error", e.Message, param: "messages", code: "context_length_exceeded"));
+                return;
+            }
+
+            held = new HeldSequence(request.RequestId, attempt, request.ReplyAddress, sequence);
+            _active[request.RequestId] = held;
         }
 
-        _active[request.RequestId] = (sequence, request.Continuation.Attempt);
-        var pump = new StreamPump(request, sequence, backend, Identity, sender, Latency, TimeSpan.FromMilliseconds(options.Value.MinChunkIntervalMilliseconds), _batcher);
-        _pumps[request.RequestId] = RunPumpAsync(request.RequestId, sequence, pump);
+        var pump = new StreamPump(request, held, backend, Identity, sender, Latency, TimeSpan.FromMilliseconds(options.Value.MinChunkIntervalMilliseconds), _batcher);
+        var running = RunPumpAsync(held, pump);
+        _pumps[held] = running;
+        if (running.IsCompleted)
+        {
+            _pumps.TryRemove(held, out _);
+        }
     }
 
-    /// <summary>Cancels a sequence this worker is running, if it is one of ours (and, if given, of that attempt or an earlier one).</summary>
+    /// <summary>
+    /// Cancels the request's attempts up to <paramref name="upToAttempt"/> (all when null) if this worker holds one,
+    /// and remembers the cancellation so a command for such an attempt that arrives later is dropped.
+    /// </summary>
     public bool Cancel(Guid requestId, int? upToAttempt = null)
     {
-        if (_active.TryGetValue(requestId, out var active) && (upToAttempt is null || active.Attempt <= upToAttempt))
+        lock (_gate)
         {
-            active.Sequence.Cancel();
-            return true;
+            _cancelled.Add(requestId, upToAttempt);
+            if (_active.TryGetValue(requestId, out var held) && (upToAttempt is null || held.Attempt <= upToAttempt))
+            {
+                held.Sequence.Cancel();
+                return true;
+            }
         }
 
         return false;
     }
 
+    /// <summary>
+    /// Until stopped: every <paramref name="interval"/>, tells each gateway which of its requests this worker holds
+    /// without having sent them anything during the last interval (queued for a slot, or in a long prefill).
+    /// </summary>
+    public async Task AnnouncePendingAsync(TimeSpan interval, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            // Half the interval: a sequence last heard just after a tick is announced at the next one, so the gateway
+            // hears about every held request at least every 1.5 intervals.
+            foreach (var group in _active.Values.Where(h => h.SinceLastSent >= interval / 2).GroupBy(h => h.ReplyAddress))
+            {
+                var pending = group.Select(h => new PendingGeneration(h.RequestId, h.Attempt)).ToArray();
+                // Bounded like heartbeats: a send begun while the broker is down must not hold the loop once it is back.
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                timeout.CancelAfter(interval);
+                try
+                {
+                    await sender.SendAsync(group.Key, new GenerationsPending(Identity.WorkerId, pending), cancellationToken: timeout.Token).ConfigureAwait(false);
+                    foreach (var held in group)
+                    {
+                        held.MarkSent();
+                    }
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    LogPendingNoticeFailed(logger, group.Key, e.Message);
+                }
+            }
+        }
+    }
+
     /// <summary>On shutdown: cancel every stream and wait (bounded) for their final messages.</summary>
     public async Task DrainAsync(TimeSpan timeout)
     {
-        foreach (var (sequence, _) in _active.Values)
+        foreach (var held in _active.Values)
         {
-            sequence.Cancel();
+            held.Sequence.Cancel();
         }
 
         await Task.WhenAny(Task.WhenAll(_pumps.Values), Task.Delay(timeout)).ConfigureAwait(false);
     }
 
-    private async Task RunPumpAsync(Guid requestId, ISequence sequence, StreamPump pump)
+    private async Task RunPumpAsync(HeldSequence held, StreamPump pump)
     {
         try
         {
@@ -101,13 +177,26 @@ public sealed partial class WorkerRuntime(WorkerIdentity identity, IPipelineSend
         {
             // Nobody can receive this stream any more (e.g. the broker went away): free the slot; the gateway
             // resumes the request from what it received.
-            sequence.Cancel();
-            LogPumpFailed(logger, e, requestId);
+            held.Sequence.Cancel();
+            LogPumpFailed(logger, e, held.RequestId);
         }
         finally
         {
-            _active.TryRemove(requestId, out _);
-            _pumps.TryRemove(requestId, out _);
+            // Only this attempt's entries: a newer attempt of the same request may already have replaced them.
+            _active.TryRemove(KeyValuePair.Create(held.RequestId, held));
+            _pumps.TryRemove(held, out _);
+        }
+    }
+
+    private async Task SendQuietlyAsync(Uri address, GenerationFailed failure)
+    {
+        try
+        {
+            await sender.SendAsync(address, failure).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogPendingNoticeFailed(logger, address, e.Message);
         }
     }
 
@@ -116,4 +205,16 @@ public sealed partial class WorkerRuntime(WorkerIdentity identity, IPipelineSend
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Stream of request {RequestId} failed")]
     private static partial void LogPumpFailed(ILogger logger, Exception exception, Guid requestId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Request {RequestId}: attempt {Attempt} was already cancelled; dropped")]
+    private static partial void LogDroppedCancelled(ILogger logger, Guid requestId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Request {RequestId}: attempt {Attempt} is not newer than attempt {Held} held here; dropped")]
+    private static partial void LogDroppedDuplicate(ILogger logger, Guid requestId, int attempt, int held);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Request {RequestId}: attempt {Attempt} replaces attempt {Old}, which is cancelled")]
+    private static partial void LogReplacedAttempt(ILogger logger, Guid requestId, int old, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell {Address} about its pending requests: {Reason}")]
+    private static partial void LogPendingNoticeFailed(ILogger logger, Uri address, string reason);
 }

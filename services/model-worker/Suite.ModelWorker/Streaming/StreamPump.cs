@@ -13,7 +13,7 @@ namespace Suite.ModelWorker.Streaming;
 /// </summary>
 public sealed class StreamPump(
     GenerateTokens request,
-    ISequence sequence,
+    HeldSequence held,
     IInferenceBackend backend,
     WorkerIdentity identity,
     IPipelineSender sender,
@@ -23,7 +23,23 @@ public sealed class StreamPump(
 {
     public async Task RunAsync()
     {
-        using var registration = batcher.Open(request.ReplyAddress);
+        var sequence = held.Sequence;
+
+        // Registered with the batcher only once tokens flow: a sequence still waiting for a slot must not make the
+        // batcher wait for a chunk it cannot have.
+        IDisposable? registration = null;
+        try
+        {
+            await PumpAsync(sequence, () => registration ??= batcher.Open(request.ReplyAddress)).ConfigureAwait(false);
+        }
+        finally
+        {
+            registration?.Dispose();
+        }
+    }
+
+    private async Task PumpAsync(ISequence sequence, Func<IDisposable> register)
+    {
         var decoder = new Utf8StreamDecoder(backend.Vocabulary);
         var matcher = new StopStringMatcher(request.Limits.Stop);
         var text = new StringBuilder();
@@ -64,6 +80,8 @@ public sealed class StreamPump(
                 continue;
             }
 
+            register();
+
             decoder.Append(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch), text);
             var pending = text.ToString(emitted, text.Length - emitted);
             var (stopAt, safe) = matcher.Scan(pending);
@@ -77,6 +95,7 @@ public sealed class StreamPump(
             emitted += output.Length;
             sentTokens += batch.Count;
             lastSend = System.Diagnostics.Stopwatch.GetTimestamp();
+            held.MarkSent();
             await batcher.SendAsync(request.ReplyAddress, new TokensGenerated(request.RequestId, index++, batch.ToArray(), output, identity.WorkerId, backend.Info.Name, continuation.Attempt)).ConfigureAwait(false);
         }
 

@@ -1,0 +1,113 @@
+using Suite.Contracts;
+using Suite.Gateway.Streaming;
+
+namespace Suite.Gateway.Tests.Streaming;
+
+public sealed class GenerationStreamTests
+{
+    [Fact]
+    public void OnChunk_OutOfOrder_DeliversInIndexOrder()
+    {
+        var stream = new GenerationStream(Command());
+
+        stream.OnChunk(Chunk(stream, 1, "b"), 1);
+        stream.OnChunk(Chunk(stream, 0, "a"), 1);
+
+        Assert.Equal(["a", "b"], Read(stream));
+    }
+
+    [Fact]
+    public async Task OnChunk_AfterAGap_DoesNotCountAsProgress()
+    {
+        var stream = new GenerationStream(Command());
+        stream.OnChunk(Chunk(stream, 0, "a"), 1);
+        await Task.Delay(50, TestContext.Current.CancellationToken);
+
+        // Chunk 1 was lost: later chunks arrive, but the stream cannot move on, so it must look stalled.
+        stream.OnChunk(Chunk(stream, 2, "c"), 1);
+        stream.OnChunk(Chunk(stream, 3, "d"), 1);
+
+        Assert.True(stream.SecondsSinceActivity >= 0.05, $"activity was reset by undeliverable chunks ({stream.SecondsSinceActivity:0.000} s)");
+        Assert.Equal(["a"], Read(stream));
+    }
+
+    [Fact]
+    public async Task OnPending_CurrentAttempt_NamesTheWorkerAndCountsAsActivity()
+    {
+        var stream = new GenerationStream(Command());
+        await Task.Delay(50, TestContext.Current.CancellationToken);
+
+        stream.OnPending("cpu-a", 1);
+
+        Assert.Equal("cpu-a", stream.Worker);
+        Assert.True(stream.SecondsSinceActivity < 0.05);
+    }
+
+    [Fact]
+    public async Task OnPending_EarlierAttempt_IsIgnored()
+    {
+        var stream = new GenerationStream(Command());
+        stream.OnPending("cpu-a", 1);
+        var next = stream.BeginNextAttempt(maxAttempts: 3, out var failedWorker, out var failedAttempt);
+        await Task.Delay(50, TestContext.Current.CancellationToken);
+
+        stream.OnPending("cpu-a", 1);
+
+        Assert.NotNull(next);
+        Assert.Equal(("cpu-a", 1), (failedWorker, failedAttempt));
+        Assert.Equal(["cpu-a"], next.Continuation.ExcludedWorkers);
+        Assert.Null(stream.Worker);
+        Assert.True(stream.SecondsSinceActivity >= 0.05);
+    }
+
+    [Fact]
+    public void BeginNextAttempt_ContinuesFromTheDeliveredTokensAndIgnoresTheOldAttempt()
+    {
+        var stream = new GenerationStream(Command());
+        stream.OnChunk(Chunk(stream, 0, "ab", [1, 2]), 1);
+
+        var next = stream.BeginNextAttempt(maxAttempts: 3, out _, out _)!;
+        stream.OnChunk(new TokensGenerated(stream.RequestId, 1, [3], "c", "cpu-a", "cpu", 1), 1);
+        stream.OnChunk(new TokensGenerated(stream.RequestId, 0, [3], "c", "cpu-b", "cpu", 2), 1);
+
+        Assert.Equal([1, 2], next.Continuation.GeneratedTokens);
+        Assert.Equal(2, next.Continuation.DeliveredTextLength);
+        Assert.Equal(2, next.Continuation.Attempt);
+        Assert.Equal(["ab", "c"], Read(stream));
+    }
+
+    [Fact]
+    public void BeginNextAttempt_NoAttemptsLeft_ReturnsNull()
+    {
+        var stream = new GenerationStream(Command());
+
+        Assert.NotNull(stream.BeginNextAttempt(maxAttempts: 2, out _, out _));
+        Assert.Null(stream.BeginNextAttempt(maxAttempts: 2, out _, out var attempt));
+        Assert.Equal(2, attempt);
+    }
+
+    private static PrepareGeneration Command() => new(
+        Guid.NewGuid(),
+        "m",
+        new GenerationInput("hi", null),
+        SamplingParameters.Greedy,
+        new GenerationLimits(10, []),
+        new Uri("loopback://localhost/gateway"),
+        0,
+        DateTimeOffset.UtcNow,
+        Continuation.First);
+
+    private static TokensGenerated Chunk(GenerationStream stream, int index, string text, int[]? tokens = null)
+        => new(stream.RequestId, index, tokens ?? [index], text, "cpu-a", "cpu", 1);
+
+    private static List<string> Read(GenerationStream stream)
+    {
+        var texts = new List<string>();
+        while (stream.Events.TryRead(out var e))
+        {
+            texts.Add(((TokensGenerated)e).Text);
+        }
+
+        return texts;
+    }
+}

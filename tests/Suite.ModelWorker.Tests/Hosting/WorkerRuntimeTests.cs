@@ -1,0 +1,126 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Suite.Contracts;
+using Suite.ModelWorker.Backends.Sim;
+using Suite.ModelWorker.Hosting;
+using Suite.ModelWorker.Tests.Sim;
+
+namespace Suite.ModelWorker.Tests.Hosting;
+
+/// <summary>A worker holds each request at most once, drops what was cancelled, and announces quiet sequences.</summary>
+public sealed class WorkerRuntimeTests(SmokeModelFixture fixture)
+{
+    private static readonly Uri Gateway = new("loopback://localhost/gateway-replies");
+
+    [Fact]
+    public async Task StartAsync_NewerAttemptOfAHeldRequest_CancelsTheOlderOne()
+    {
+        await using var backend = SimBackends.Create(fixture, configure: o => o with { MaxSequences = 1 });
+        var (runtime, sender) = Create(backend);
+        var id = Guid.NewGuid();
+
+        await runtime.StartAsync(Command(id, attempt: 1, maxTokens: 100_000), CancellationToken.None);
+        await runtime.StartAsync(Command(id, attempt: 2, maxTokens: 4), CancellationToken.None);
+
+        var completed = await WaitForAsync(() => sender.OfType<GenerationCompleted>().Where(c => c.Attempt == 2).ToList(), c => c.Count == 1);
+        Assert.Equal(FinishReason.Length, completed[0].FinishReason);
+        await WaitForAsync(() => sender.OfType<GenerationCompleted>().Count(c => c.Attempt == 1), n => n == 1);
+        Assert.Equal(FinishReason.Cancelled, sender.OfType<GenerationCompleted>().Single(c => c.Attempt == 1).FinishReason);
+        await WaitForAsync(() => backend.GetCapacity().RunningSequences + backend.GetCapacity().WaitingSequences, n => n == 0);
+    }
+
+    [Fact]
+    public async Task StartAsync_AttemptNotNewerThanTheHeldOne_IsDropped()
+    {
+        await using var backend = SimBackends.Create(fixture);
+        var (runtime, sender) = Create(backend);
+        var id = Guid.NewGuid();
+
+        await runtime.StartAsync(Command(id, attempt: 2, maxTokens: 100_000), CancellationToken.None);
+        await runtime.StartAsync(Command(id, attempt: 2, maxTokens: 100_000), CancellationToken.None);
+        await runtime.StartAsync(Command(id, attempt: 1, maxTokens: 100_000), CancellationToken.None);
+
+        Assert.Equal(1, backend.GetCapacity().RunningSequences + backend.GetCapacity().WaitingSequences);
+        Assert.Equal(1, runtime.ActiveStreams);
+        Assert.True(runtime.Cancel(id));
+        await WaitForAsync(() => runtime.ActiveStreams, n => n == 0);
+    }
+
+    [Fact]
+    public async Task Cancel_BeforeItsCommandArrives_DropsTheCommandButNotANewerAttempt()
+    {
+        await using var backend = SimBackends.Create(fixture);
+        var (runtime, sender) = Create(backend);
+        var id = Guid.NewGuid();
+
+        Assert.False(runtime.Cancel(id, upToAttempt: 1));
+        await runtime.StartAsync(Command(id, attempt: 1, maxTokens: 100_000), CancellationToken.None);
+        Assert.Equal(0, runtime.ActiveStreams);
+        Assert.Equal(0, backend.GetCapacity().RunningSequences + backend.GetCapacity().WaitingSequences);
+
+        await runtime.StartAsync(Command(id, attempt: 2, maxTokens: 3), CancellationToken.None);
+        var completed = await WaitForAsync(() => sender.OfType<GenerationCompleted>().ToList(), c => c.Count == 1);
+        Assert.Equal(2, completed[0].Attempt);
+    }
+
+    [Fact]
+    public async Task AnnouncePendingAsync_SequenceWaitingForASlot_IsAnnouncedToItsGateway()
+    {
+        await using var backend = SimBackends.Create(fixture, configure: o => o with { MaxSequences = 1 });
+        var (runtime, sender) = Create(backend);
+        using var stop = new CancellationTokenSource();
+        var notices = runtime.AnnouncePendingAsync(TimeSpan.FromMilliseconds(100), stop.Token);
+        var running = Guid.NewGuid();
+        var waiting = Guid.NewGuid();
+
+        await runtime.StartAsync(Command(running, attempt: 1, maxTokens: 100_000), CancellationToken.None);
+        await runtime.StartAsync(Command(waiting, attempt: 3, maxTokens: 10), CancellationToken.None);
+
+        var pending = await WaitForAsync(
+            () => sender.Sent.Where(s => s.Message is GenerationsPending).ToList(),
+            list => list.Any(s => ((GenerationsPending)s.Message).Generations.Any(g => g.RequestId == waiting)));
+        var notice = pending.First(s => ((GenerationsPending)s.Message).Generations.Any(g => g.RequestId == waiting));
+        Assert.Equal(Gateway, notice.Address);
+        Assert.Equal("worker-test", ((GenerationsPending)notice.Message).WorkerId);
+        Assert.Equal(3, ((GenerationsPending)notice.Message).Generations.Single(g => g.RequestId == waiting).Attempt);
+
+        runtime.Cancel(running);
+        runtime.Cancel(waiting);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => notices);
+    }
+
+    private static (WorkerRuntime Runtime, RecordingSender Sender) Create(SimulatedBackend backend)
+    {
+        var sender = new RecordingSender();
+        var runtime = new WorkerRuntime(new WorkerIdentity("worker-test", "sim", "sim"), sender, Options.Create(new ModelWorkerOptions { MinChunkIntervalMilliseconds = 0 }), NullLogger<WorkerRuntime>.Instance);
+        runtime.Attach(backend);
+        return (runtime, sender);
+    }
+
+    private GenerateTokens Command(Guid id, int attempt, int maxTokens) => new(
+        id,
+        fixture.Model.Description.Id,
+        SimBackends.Prompt(16),
+        SamplingParameters.Greedy,
+        new GenerationLimits(maxTokens, [], IgnoreEos: true),
+        Gateway,
+        0,
+        DateTimeOffset.UtcNow,
+        DateTimeOffset.UtcNow,
+        attempt == 1 ? Continuation.First : new Continuation([], 0, attempt, []));
+
+    private static async Task<T> WaitForAsync<T>(Func<T> read, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var value = read();
+        while (!done(value))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"condition not reached within 30 s; last value: {value}");
+            await Task.Delay(20);
+            value = read();
+        }
+
+        return value;
+    }
+}
