@@ -36,16 +36,24 @@ public sealed class GatewayOptions
     [Range(1, 20)]
     public int MaxAttempts { get; set; } = 8;
 
+    /// <summary>
+    /// How long a queue job may keep retrying while the fleet is busy or down or a dependency is briefly unreachable,
+    /// counted from when this gateway took it; after that its producer gets <c>GenerationJobFailed</c> with the reason.
+    /// </summary>
+    [Range(1, 86_400)]
+    public double JobRetryBudgetSeconds { get; set; } = 300;
+
     /// <summary>Queue jobs this gateway runs at once.</summary>
     [Range(1, 10_000)]
     public int MaxConcurrentJobs { get; set; } = 64;
 
     /// <summary>
-    /// A stream whose worker is alive but has sent nothing for this long (its messages were lost, e.g. in a broker
-    /// restart) is resumed as if the worker had died. Long prompts on slow hardware need a larger value.
+    /// A stream that made no progress for this long (its messages were lost, e.g. in a broker restart, or it never
+    /// reached a worker) is resumed as if its worker had died. A request queued or prefilling on a live worker is not
+    /// stalled: the worker announces it every <c>Worker__PendingNoticeSeconds</c> (2 s), so keep this well above that.
     /// </summary>
     [Range(1, 3600)]
-    public double StallTimeoutSeconds { get; set; } = 30;
+    public double StallTimeoutSeconds { get; set; } = 15;
 
     /// <summary>How long the list of served models is cached.</summary>
     [Range(0, 3600)]

@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
-using Suite.Contracts.Jobs;
 
 namespace Suite.Gateway.Jobs;
 
 /// <summary>
 /// Jobs this gateway runs or ran, by job id, so a resubmitted or redelivered job is never run twice: a running one is
-/// joined, a finished one answered from here. Finished jobs are remembered for <see cref="Retention"/>.
+/// joined, a finished one answered from here. Completed jobs are remembered for <see cref="Retention"/>; a failed one
+/// is forgotten at once (resubmitting it runs it again), and so is one this gateway gave up (it is shutting down), so
+/// that a delivery waiting on it runs the job itself.
 /// </summary>
 public sealed class JobRegistry
 {
@@ -13,7 +14,7 @@ public sealed class JobRegistry
     private readonly ConcurrentDictionary<Guid, Entry> _jobs = new();
 
     /// <summary>True if the caller should run the job; otherwise <paramref name="existing"/> is the run to wait for.</summary>
-    public bool TryBegin(Guid jobId, out Task<GenerationJobCompleted?> existing)
+    public bool TryBegin(Guid jobId, out Task<JobOutcome> existing)
     {
         Sweep();
         var entry = new Entry();
@@ -22,22 +23,24 @@ public sealed class JobRegistry
         return ReferenceEquals(actual, entry);
     }
 
-    public void Complete(Guid jobId, GenerationJobCompleted? result)
+    /// <summary>Ends a run begun with <see cref="TryBegin"/>; every waiting delivery gets <paramref name="outcome"/>.</summary>
+    public void End(Guid jobId, JobOutcome outcome)
     {
-        if (_jobs.TryGetValue(jobId, out var entry))
+        if (!_jobs.TryGetValue(jobId, out var entry))
+        {
+            return;
+        }
+
+        if (outcome.Result is { Completed: not null })
         {
             entry.FinishedAt = DateTimeOffset.UtcNow;
-            entry.Completion.TrySetResult(result);
         }
-    }
-
-    /// <summary>Forgets a job that failed in a way a resubmission may fix (so the next submission runs it).</summary>
-    public void Forget(Guid jobId)
-    {
-        if (_jobs.TryRemove(jobId, out var entry))
+        else
         {
-            entry.Completion.TrySetResult(null);
+            _jobs.TryRemove(KeyValuePair.Create(jobId, entry));
         }
+
+        entry.Completion.TrySetResult(outcome);
     }
 
     private void Sweep()
@@ -54,7 +57,7 @@ public sealed class JobRegistry
 
     private sealed class Entry
     {
-        public TaskCompletionSource<GenerationJobCompleted?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<JobOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public DateTimeOffset? FinishedAt { get; set; }
     }

@@ -58,8 +58,10 @@ public sealed partial class GenerationHandler(
         {
             served = await models.IsServedAsync(request!.Model, aborted).ConfigureAwait(false);
         }
-        catch (MassTransit.RequestTimeoutException)
+        catch (Exception e) when (e is not OperationCanceledException || !aborted.IsCancellationRequested)
         {
+            // A timeout, or the broker reconnecting: the router could not be asked. The client may retry at once.
+            LogModelLookupFailed(logger, e.Message);
             await ErrorWriter.WriteAsync(context, OpenAiError.RouterUnavailable).ConfigureAwait(false);
             return;
         }
@@ -76,9 +78,27 @@ public sealed partial class GenerationHandler(
             return;
         }
 
+        GenerationRun started;
         try
         {
-            await using var run = await client.StartAsync(request, accepted, aborted).ConfigureAwait(false);
+            started = await client.StartAsync(request, accepted, aborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            gate.Exit();
+            return;
+        }
+        catch (Exception e)
+        {
+            gate.Exit();
+            LogPipelineUnavailable(logger, e.Message);
+            await ErrorWriter.WriteAsync(context, new OpenAiError(503, "service_unavailable", "The request pipeline is unavailable (the message bus is reconnecting); retry shortly.", null, "pipeline_unavailable", 1)).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await using var run = started;
             var outcome = new RunOutcome(request, context.Request.Path);
             try
             {
@@ -236,6 +256,12 @@ public sealed partial class GenerationHandler(
 
     private static OpenAiError ToError(GenerationFailed failed)
         => new(failed.StatusCode, failed.Type, failed.Message, failed.Param, failed.Code, failed.RetryAfterSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The model list could not be fetched from the router: {Reason}")]
+    private static partial void LogModelLookupFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A request could not enter the pipeline: {Reason}")]
+    private static partial void LogPipelineUnavailable(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Request timed out in the pipeline: {Reason}")]
     private static partial void LogPipelineTimeout(ILogger logger, string reason);

@@ -90,6 +90,10 @@ public static class BusExtensions
             o.WaitUntilStarted = true;
             o.StartTimeout = TimeSpan.FromSeconds(60);
             o.StopTimeout = TimeSpan.FromSeconds(15);
+
+            // A consumer still busy this long after stopping began sees its context cancelled, so what it gave up is
+            // returned to its queue (a job goes to another gateway) instead of holding the shutdown.
+            o.ConsumerStopTimeout = TimeSpan.FromSeconds(5);
         });
 
         builder.Services.AddMassTransit(x =>

@@ -1,0 +1,230 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Suite.Contracts;
+using Suite.Contracts.Jobs;
+using Suite.Gateway.Models;
+using Suite.Gateway.OpenAi;
+using Suite.Gateway.Streaming;
+
+namespace Suite.Gateway.Jobs;
+
+/// <summary>
+/// Runs one queued job through the same pipeline as an HTTP request (tokenizer → router → worker, failover included)
+/// until it has a result for its producer. Unlike an HTTP client, a job can wait: while the fleet is busy or down, or a
+/// dependency is briefly unreachable (a request timeout, a broker reconnecting, a service not back yet), it is retried
+/// with backoff within <see cref="GatewayOptions.JobRetryBudgetSeconds"/>; after that it is answered with
+/// <see cref="GenerationJobFailed"/> naming the last reason. Only this gateway stopping gives a job up unanswered.
+/// </summary>
+public sealed partial class JobRunner(
+    GenerationClient client,
+    ModelDirectory models,
+    IOptions<GatewayOptions> options,
+    ILogger<JobRunner> logger)
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+
+    /// <summary>Runs <paramref name="job"/> and sends its result (and chunks) to <paramref name="reply"/>.</summary>
+    public async Task<JobOutcome> RunAsync(SubmitGenerationJob job, ISendEndpoint reply, CancellationToken stopping)
+    {
+        var budget = TimeSpan.FromSeconds(options.Value.JobRetryBudgetSeconds);
+        var started = Stopwatch.GetTimestamp();
+        var backoff = TimeSpan.FromMilliseconds(250);
+        var progress = new StrongBox<int>();
+        for (var attempt = 1; ; attempt++)
+        {
+            string reason;
+            TimeSpan wait;
+            try
+            {
+                var pass = await RunOnceAsync(job, reply, progress, stopping).ConfigureAwait(false);
+                if (pass.Result is { } result)
+                {
+                    return await FinishAsync(reply, result, stopping).ConfigureAwait(false);
+                }
+
+                (reason, wait) = (pass.RetryReason!, pass.RetryAfter ?? backoff);
+            }
+            catch (Exception e) when (!stopping.IsCancellationRequested && progress.Value > 0)
+            {
+                var failed = new GenerationJobFailed(job.JobId, 502, "server_error", $"The job failed after {progress.Value} streamed chunks: {e.Message}", "job_interrupted");
+                return await FinishAsync(reply, JobResult.Of(failed), stopping).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!stopping.IsCancellationRequested)
+            {
+                // Transient by assumption: everything the pipeline throws here is a dependency that did not answer.
+                (reason, wait) = ($"{e.GetType().Name}: {e.Message}", backoff);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return JobOutcome.Abandoned;
+            }
+
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if (elapsed + wait > budget)
+            {
+                var message = $"The job could not be run within {budget.TotalSeconds:0} s; the last attempt ({attempt}) failed: {reason}";
+                LogJobFailed(logger, job.JobId, attempt, reason);
+                return await FinishAsync(reply, JobResult.Of(new GenerationJobFailed(job.JobId, 503, "service_unavailable", message, "job_retry_budget_exhausted")), stopping).ConfigureAwait(false);
+            }
+
+            LogJobRetrying(logger, job.JobId, attempt, wait.TotalSeconds, reason);
+            try
+            {
+                await Task.Delay(wait, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return JobOutcome.Abandoned;
+            }
+
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+        }
+    }
+
+    /// <summary>Sends a job message to its producer, retrying through broker outages until this gateway stops.</summary>
+    public async Task<bool> DeliverAsync(ISendEndpoint reply, object message, CancellationToken stopping)
+    {
+        var delay = TimeSpan.FromMilliseconds(250);
+        while (true)
+        {
+            try
+            {
+                // By its runtime type: the message's type is its name on the wire.
+                await reply.Send(message, message.GetType(), context => context.Durable = true, stopping).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception e) when (!stopping.IsCancellationRequested && e is not ArgumentException)
+            {
+                LogDeliveryRetrying(logger, message.GetType().Name, e.Message);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+
+            try
+            {
+                await Task.Delay(delay, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
+        }
+    }
+
+    /// <summary>The producer's reply endpoint, retried through broker outages; null once this gateway stops.</summary>
+    public async Task<ISendEndpoint?> GetReplyEndpointAsync(ConsumeContext context, Uri replyTo, CancellationToken stopping)
+    {
+        var delay = TimeSpan.FromMilliseconds(250);
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                return await context.GetSendEndpoint(replyTo).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!stopping.IsCancellationRequested)
+            {
+                LogDeliveryRetrying(logger, "the reply endpoint", e.Message);
+            }
+
+            try
+            {
+                await Task.Delay(delay, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
+        }
+
+        return null;
+    }
+
+    private async Task<JobOutcome> FinishAsync(ISendEndpoint reply, JobResult result, CancellationToken stopping)
+        => new(result, await DeliverAsync(reply, result.Message, stopping).ConfigureAwait(false));
+
+    /// <summary>One pass through the pipeline: a result, or the reason to try again.</summary>
+    private async Task<JobPass> RunOnceAsync(SubmitGenerationJob job, ISendEndpoint reply, StrongBox<int> chunksSent, CancellationToken stopping)
+    {
+        if (!await models.IsServedAsync(job.Model, stopping).ConfigureAwait(false))
+        {
+            var missing = new GenerationJobFailed(job.JobId, 404, "invalid_request_error", $"The model '{job.Model}' does not exist.", "model_not_found");
+            return new JobPass(JobResult.Of(missing), null, null);
+        }
+
+        var kind = job.Input.Messages is null ? GenerationKind.Completion : GenerationKind.ChatCompletion;
+        var request = new ParsedGeneration(kind, job.Model, job.Input, job.Sampling, job.Limits, Stream: false, IncludeUsage: false, job.Priority);
+        var text = new StringBuilder();
+        var outcome = new RunOutcome(request, "queue:" + QueueNames.Jobs);
+        await using var run = await client.StartAsync(request, Stopwatch.GetTimestamp(), stopping).ConfigureAwait(false);
+        try
+        {
+            while (await run.NextAsync(TimeSpan.FromSeconds(options.Value.StreamIdleTimeoutSeconds), stopping).ConfigureAwait(false) is { } e)
+            {
+                switch (e)
+                {
+                    case TokensGenerated chunk:
+                        outcome.Observe(chunk);
+                        text.Append(chunk.Text);
+
+                        if (job.StreamChunks)
+                        {
+                            await DeliverAsync(reply, new GenerationJobChunk(job.JobId, chunksSent.Value++, chunk.Text, chunk.Tokens, chunk.WorkerId), stopping).ConfigureAwait(false);
+                        }
+
+                        break;
+                    case GenerationCompleted completed:
+                        outcome.Observe(completed);
+                        var result = new GenerationJobCompleted(job.JobId, text.ToString(), completed.FinishReason, completed.PromptTokens, completed.CompletionTokens, completed.WorkerId, completed.Backend, completed.Attempt, DateTimeOffset.UtcNow);
+                        return new JobPass(JobResult.Of(result), null, null);
+                    case GenerationFailed failed when IsTransient(failed.StatusCode) && chunksSent.Value == 0:
+                        outcome.Status = failed.StatusCode;
+                        return new JobPass(null, failed.Message, failed.RetryAfterSeconds is { } s ? TimeSpan.FromSeconds(s) : null);
+                    case GenerationFailed failed:
+                        outcome.Status = failed.StatusCode;
+                        return new JobPass(JobResult.Of(new GenerationJobFailed(job.JobId, failed.StatusCode, failed.Type, failed.Message, failed.Code)), null, null);
+                }
+            }
+
+            return new JobPass(null, "the pipeline ended the stream without a result", null);
+        }
+        catch (TimeoutException e) when (chunksSent.Value == 0)
+        {
+            outcome.Status = 504;
+            return new JobPass(null, e.Message, null);
+        }
+        catch (TimeoutException e)
+        {
+            outcome.Status = 504;
+            return new JobPass(JobResult.Of(new GenerationJobFailed(job.JobId, 504, "timeout", e.Message, "pipeline_timeout")), null, null);
+        }
+        finally
+        {
+            run.Publish(outcome.ToEvent(run, Stopwatch.GetTimestamp()));
+        }
+    }
+
+    // A pass is run again from scratch only while its text reached nobody (no chunk was streamed to the producer); after
+    // that the pipeline's own failover (up to Gateway__MaxAttempts workers) was the retry, and its failure is final.
+    private static bool IsTransient(int status) => status is 429 or 502 or 503 or 504;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: attempt {Attempt} did not finish; retrying in {Seconds:0.0} s: {Reason}")]
+    private static partial void LogJobRetrying(ILogger logger, Guid jobId, int attempt, double seconds, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} failed after {Attempts} attempts: {Reason}")]
+    private static partial void LogJobFailed(ILogger logger, Guid jobId, int attempts, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reaching the job's producer ({What}) failed; retrying: {Reason}")]
+    private static partial void LogDeliveryRetrying(ILogger logger, string what, string reason);
+
+    private sealed record JobPass(JobResult? Result, string? RetryReason, TimeSpan? RetryAfter);
+}
