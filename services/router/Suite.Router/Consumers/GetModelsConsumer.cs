@@ -7,8 +7,10 @@ namespace Suite.Router.Consumers;
 /// <summary>Answers which models are known and which live workers serve each.</summary>
 public sealed class GetModelsConsumer(WorkerRegistry registry) : IConsumer<GetModels>
 {
-    public Task Consume(ConsumeContext<GetModels> context)
+    public async Task Consume(ConsumeContext<GetModels> context)
     {
+        // A router that just started has not heard every worker yet: an empty answer would read as "no such model".
+        await registry.WhenWarmAsync(context.CancellationToken).ConfigureAwait(false);
         var live = registry.AllLive().ToLookup(w => w.Heartbeat.Model, StringComparer.Ordinal);
 
         // A known model with no live worker stays listed (with no backends): a request for it gets 503 and
@@ -35,6 +37,6 @@ public sealed class GetModelsConsumer(WorkerRegistry registry) : IConsumer<GetMo
                         : []);
             })
             .ToList();
-        return context.RespondAsync(new ModelsListed(models));
+        await context.RespondAsync(new ModelsListed(models)).ConfigureAwait(false);
     }
 }

@@ -17,13 +17,14 @@ public sealed class RouteGenerationConsumer(WorkerRegistry registry, IRoutingPol
 
     public async Task HandleAsync(RouteGeneration request, CancellationToken cancellationToken)
     {
-        var candidates = registry.LiveWorkers(request.Model);
-        if (request.Continuation.ExcludedWorkers.Count > 0)
+        var (candidates, worker) = Pick(request);
+        if (worker is null && !registry.IsWarm)
         {
-            candidates.RemoveAll(w => request.Continuation.ExcludedWorkers.Contains(w.Heartbeat.WorkerId));
+            // Just started: the worker for this request may only be one heartbeat away.
+            await registry.WhenWarmAsync(cancellationToken).ConfigureAwait(false);
+            (candidates, worker) = Pick(request);
         }
 
-        var worker = policy.Select(candidates, request.Priority);
         if (worker is null)
         {
             var failure = candidates.Count > 0
@@ -47,6 +48,17 @@ public sealed class RouteGenerationConsumer(WorkerRegistry registry, IRoutingPol
             request.AcceptedAt,
             DateTimeOffset.UtcNow,
             request.Continuation), cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private (List<WorkerEntry> Candidates, WorkerEntry? Worker) Pick(RouteGeneration request)
+    {
+        var candidates = registry.LiveWorkers(request.Model);
+        if (request.Continuation.ExcludedWorkers.Count > 0)
+        {
+            candidates.RemoveAll(w => request.Continuation.ExcludedWorkers.Contains(w.Heartbeat.WorkerId));
+        }
+
+        return (candidates, policy.Select(candidates, request.Priority));
     }
 
     private GenerationFailed Failed(RouteGeneration request, int status, string type, string message, string code)

@@ -11,6 +11,18 @@ public sealed class WorkerRegistry(IOptions<RouterOptions> options)
     private readonly ConcurrentDictionary<string, WorkerEntry> _workers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ModelDescription> _knownModels = new(StringComparer.Ordinal);
     private readonly long _timeoutTicks = (long)(options.Value.WorkerTimeoutSeconds * Stopwatch.Frequency);
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly TimeSpan _warmUp = TimeSpan.FromSeconds(options.Value.WarmUpSeconds);
+
+    /// <summary>False while the router is too new to have heard every live worker (see <see cref="RouterOptions.WarmUpSeconds"/>).</summary>
+    public bool IsWarm => Stopwatch.GetElapsedTime(_started) >= _warmUp;
+
+    /// <summary>Completes once the registry is warm.</summary>
+    public Task WhenWarmAsync(CancellationToken cancellationToken)
+    {
+        var left = _warmUp - Stopwatch.GetElapsedTime(_started);
+        return left > TimeSpan.Zero ? Task.Delay(left, cancellationToken) : Task.CompletedTask;
+    }
 
     public void Observe(WorkerHeartbeat heartbeat)
     {
