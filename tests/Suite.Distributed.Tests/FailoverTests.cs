@@ -65,7 +65,7 @@ public sealed class FailoverTests(DistributedSuiteFixture suite)
         await producer.StartAsync();
         var job = producer.Job(Prompt + " in Europe", jobTokens, stream: true);
         await producer.SubmitAsync(job);
-        Assert.True(await producer.WaitAsync(() => producer.Chunks.Count >= 3, TimeSpan.FromSeconds(60)), "the job produced no chunks");
+        Assert.True(await producer.WaitAsync(() => producer.Chunks.Count >= 3, TimeSpan.FromSeconds(60)), "the job produced no chunks:\n" + suite.Logs());
         // Each chunk names the worker that produced it: kill exactly that one, while the job is still running.
         var busy = producer.Chunks.First().WorkerId;
         Assert.NotNull(busy);

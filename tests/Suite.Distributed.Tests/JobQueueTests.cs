@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text;
 using RabbitMQ.Client;
 using Suite.Contracts;
@@ -18,7 +19,7 @@ public sealed class JobQueueTests(DistributedSuiteFixture suite)
         var job = producer.Job("Idempotency check", 60);
         await producer.SubmitAsync(job);
         await producer.SubmitAsync(job);
-        Assert.True(await producer.WaitAsync(() => producer.Completed.Count >= 2, TimeSpan.FromSeconds(60)));
+        Assert.True(await producer.WaitAsync(() => producer.Completed.Count >= 2, TimeSpan.FromSeconds(60)), $"{producer.Completed.Count} of 2 answers:\n{suite.Logs()}");
         var results = producer.Completed.ToList();
         Assert.All(results, r => Assert.Equal(job.JobId, r.JobId));
 
@@ -51,7 +52,7 @@ public sealed class JobQueueTests(DistributedSuiteFixture suite)
         await producer.StartAsync();
         var invalid = producer.Job("x", 10) with { Priority = 42 };
         await producer.SubmitAsync(invalid);
-        Assert.True(await producer.WaitAsync(() => !producer.Failed.IsEmpty, TimeSpan.FromSeconds(30)));
+        Assert.True(await producer.WaitAsync(() => !producer.Failed.IsEmpty, TimeSpan.FromSeconds(30)), "the invalid job was not answered:\n" + suite.Logs());
         Assert.Equal(400, Assert.Single(producer.Failed).StatusCode);
 
         var factory = new ConnectionFactory { Uri = suite.Broker.Uri };
@@ -97,7 +98,77 @@ public sealed class JobQueueTests(DistributedSuiteFixture suite)
         // Still serving jobs.
         var ok = producer.Job("After the poison", 8);
         await producer.SubmitAsync(ok);
-        Assert.True(await producer.WaitAsync(() => producer.Completed.Any(c => c.JobId == ok.JobId), TimeSpan.FromSeconds(60)));
+        Assert.True(await producer.WaitAsync(() => producer.Completed.Any(c => c.JobId == ok.JobId), TimeSpan.FromSeconds(60)), "the job after the poison did not complete:\n" + suite.Logs());
+    }
+
+    /// <summary>
+    /// Killed before: the gateway's model lookup (a request to the router) times out while the job waits. Killed just
+    /// after: the gateway has the model list cached (it was just listed), so the job most likely enters the pipeline and
+    /// waits in the router's queue, and the restarted router must not answer "no such model" before it heard the workers.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_job_taken_while_the_router_is_down_completes_once_the_router_is_back(bool killAfterSubmitting)
+    {
+        await using var producer = new JobProducer(suite.Broker.Uri);
+        await producer.StartAsync();
+        var job = producer.Job("Submitted during a router outage", 16);
+        if (!killAfterSubmitting)
+        {
+            suite.Kill("router");
+        }
+
+        try
+        {
+            if (killAfterSubmitting)
+            {
+                (await suite.Http.GetAsync("/v1/models", TestContext.Current.CancellationToken)).Dispose();
+            }
+
+            await producer.SubmitAsync(job);
+            if (killAfterSubmitting)
+            {
+                suite.Kill("router");
+            }
+
+            // Longer than a few model lookups (5 s each), message retries and stall timeouts: a job that took the
+            // outage for final would be in the error queue or answered with a failure by now.
+            await Task.Delay(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+            Assert.Empty(producer.Failed);
+            await suite.RestartAsync("router");
+            Assert.True(await producer.WaitAsync(() => !producer.Completed.IsEmpty || !producer.Failed.IsEmpty, TimeSpan.FromSeconds(120)), "the job was not answered after the router came back:\n" + suite.Logs());
+            Assert.Empty(producer.Failed.Select(f => $"{f.StatusCode} {f.Code}: {f.Message}"));
+            Assert.Equal(job.JobId, Assert.Single(producer.Completed).JobId);
+        }
+        finally
+        {
+            if (suite.Process("router").HasExited)
+            {
+                await suite.RestartAsync("router");
+            }
+
+            await suite.WaitForWorkersAsync(2, TimeSpan.FromSeconds(90));
+        }
+    }
+
+    [Fact]
+    public async Task A_restarted_router_never_answers_that_a_served_model_does_not_exist()
+    {
+        suite.Kill("router");
+        await suite.RestartAsync("router");
+        var statuses = new List<int>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (!statuses.Contains(200) && DateTime.UtcNow < deadline)
+        {
+            using var response = await suite.Http.PostAsJsonAsync("/v1/completions", new { model = DistributedSuiteFixture.Model, prompt = "ping", max_tokens = 2, temperature = 0 }, TestContext.Current.CancellationToken);
+            statuses.Add((int)response.StatusCode);
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Contains(200, statuses);
+        Assert.DoesNotContain(404, statuses);
+        await suite.WaitForWorkersAsync(2, TimeSpan.FromSeconds(90));
     }
 
     [Fact]
@@ -111,7 +182,7 @@ public sealed class JobQueueTests(DistributedSuiteFixture suite)
             await producer.SubmitAsync(job);
         }
 
-        Assert.True(await producer.WaitAsync(() => !producer.Chunks.IsEmpty, TimeSpan.FromSeconds(60)), "no job started");
+        Assert.True(await producer.WaitAsync(() => !producer.Chunks.IsEmpty, TimeSpan.FromSeconds(60)), "no job started:\n" + suite.Logs());
         await suite.Broker.StopAsync();
         await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
         await suite.Broker.StartAsync();

@@ -116,6 +116,33 @@ public sealed class DistributedSuiteFixture : IAsyncLifetime
         throw new TimeoutException($"The distributed suite did not report {count} workers within {timeout.TotalSeconds} s. Last /health: {last}\n{Logs()}");
     }
 
+    /// <summary>Polls /health (any status) until <paramref name="condition"/> holds; on timeout, fails with the last answer and the logs.</summary>
+    public async Task WaitForHealthAsync(Func<JsonElement, bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var last = "(no answer)";
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var response = await Http.GetAsync("/health");
+                last = await response.Content.ReadAsStringAsync();
+                if (condition(JsonDocument.Parse(last).RootElement))
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException)
+            {
+                last = e.Message;
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"Waited {timeout.TotalSeconds:0} s for {what}. Last /health: {last}\n{Logs()}");
+    }
+
     /// <summary>Which process name serves a worker id.</summary>
     public static string ProcessOfWorker(string workerId) => "worker-" + workerId;
 
