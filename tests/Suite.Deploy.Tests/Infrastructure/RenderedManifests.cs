@@ -95,7 +95,17 @@ public sealed class RenderedManifests : IAsyncLifetime
 
     private async Task RenderAsync(string name, string folder, Dictionary<string, string> files)
     {
-        var (exit, output, error) = await ProcessRunner.RunAsync("kubectl", ["kustomize", folder], RepositoryPaths.Root);
+        (int, string, string) result;
+        try
+        {
+            result = await ProcessRunner.RunAsync("kubectl", ["kustomize", folder], RepositoryPaths.Root);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException("kubectl is needed to render infra/k8s (its built-in kustomize; no cluster is contacted): " + e.Message, e);
+        }
+
+        var (exit, output, error) = result;
         if (exit != 0)
         {
             Failures[name] = error.Length > 0 ? error : output;

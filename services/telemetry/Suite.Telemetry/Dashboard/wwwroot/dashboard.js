@@ -22,12 +22,11 @@
 
   document.getElementById("refresh").textContent = String(refreshSeconds);
 
+  // Colours by order of appearance, so pools on one page never share one (a hash of the name can collide).
+  const colors = new Map();
   function colorOf(name) {
-    let hash = 0;
-    for (const c of name) {
-      hash = (hash * 31 + c.codePointAt(0)) >>> 0;
-    }
-    return palette[hash % palette.length];
+    if (!colors.has(name)) colors.set(name, palette[colors.size % palette.length]);
+    return colors.get(name);
   }
 
   function element(tag, attributes = {}, ...children) {
