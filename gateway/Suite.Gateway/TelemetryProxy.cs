@@ -4,8 +4,9 @@ using Yarp.ReverseProxy.Configuration;
 namespace Suite.Gateway;
 
 /// <summary>
-/// In distributed mode the telemetry service runs in its own process; the gateway forwards <c>/metrics</c> and
-/// <c>/v1/telemetry/*</c> to it with YARP, so operators keep one address.
+/// In distributed mode the telemetry service runs in its own process; the gateway forwards <c>/metrics</c>,
+/// <c>/v1/telemetry/*</c> and the dashboard page (<c>/dashboard</c>, its assets under <c>/dashboard/*</c>) to it with
+/// YARP, so operators keep one address.
 /// </summary>
 public static class TelemetryProxy
 {
@@ -15,6 +16,8 @@ public static class TelemetryProxy
         [
             new() { RouteId = "metrics", ClusterId = "telemetry", Match = new RouteMatch { Path = "/metrics" } },
             new() { RouteId = "telemetry-api", ClusterId = "telemetry", Match = new RouteMatch { Path = "/v1/telemetry/{**rest}" } },
+            new() { RouteId = "dashboard", ClusterId = "telemetry", Match = new RouteMatch { Path = "/dashboard" } },
+            new() { RouteId = "dashboard-assets", ClusterId = "telemetry", Match = new RouteMatch { Path = "/dashboard/{**rest}" } },
         ];
         ClusterConfig[] clusters =
         [

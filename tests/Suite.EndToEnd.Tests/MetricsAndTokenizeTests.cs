@@ -38,8 +38,8 @@ public sealed partial class MetricsAndTokenizeTests(EmbeddedSuiteFixture suite)
         }
 
         Assert.True(Value(after, $"vllm:inter_token_latency_seconds_count{{{labels}}}") >= Value(before, $"vllm:inter_token_latency_seconds_count{{{labels}}}") + 12);
-        Assert.True(after.ContainsKey($"vllm:num_requests_running{{{labels}}}"));
-        Assert.True(after.ContainsKey($"vllm:num_requests_waiting{{{labels}}}"));
+        Assert.True(after.ContainsKey($"vllm:num_requests_running{{{labels},pool=\"cpu\"}}"));
+        Assert.True(after.ContainsKey($"vllm:num_requests_waiting{{{labels},pool=\"cpu\"}}"));
     }
 
     [Fact]

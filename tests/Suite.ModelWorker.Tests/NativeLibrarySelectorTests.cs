@@ -107,6 +107,126 @@ public sealed class NativeLibrarySelectorTests
         Assert.Throws<InvalidOperationException>(() => NativeLibrarySelector.Configure("cuda", "/x"));
     }
 
+    [Fact]
+    public void Check_CudaBuildOfAnotherCommit_NamesBothCommits()
+    {
+        var directory = CompleteDirectory("libggml-cuda.so");
+        try
+        {
+            var error = Assert.Throws<BackendUnavailableException>(
+                () => NativeLibrarySelector.Check("cuda", directory, new FakeProbe(driverLoads: true, visibleDevices: "0", devices: 1, commit: "c0c7e1470")));
+
+            Assert.Contains($"{Path.Combine(directory, "libggml-base.so")} is llama.cpp commit c0c7e1470", error.Message);
+            Assert.Contains("LLamaSharp 0.30.0 binds commit 815a2a59 (b10221)", error.Message);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Check_CannBuildWithoutCommitExport_RefusesAndSaysWhy()
+    {
+        var directory = CompleteDirectory("libggml-cann.so");
+        try
+        {
+            var error = Assert.Throws<BackendUnavailableException>(
+                () => NativeLibrarySelector.Check("cann", directory, new FakeProbe(driverLoads: true, visibleDevices: "0", devices: 0, commit: null)));
+
+            Assert.Contains("cannot be read (libggml-base.so does not export ggml_commit())", error.Message);
+            Assert.Contains("815a2a59", error.Message);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Check_CudaBuildOfTheBoundCommit_Passes()
+    {
+        var directory = CompleteDirectory("libggml-cuda.so");
+        try
+        {
+            var selection = NativeLibrarySelector.Check("cuda", directory, new FakeProbe(driverLoads: true, visibleDevices: "0", devices: 1, commit: "815a2a591"));
+
+            Assert.Equal("cuda", selection.Backend);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void VerifyLoadedCommit_LoadedLibraryOfAnotherCommit_NamesBothCommits()
+    {
+        var probe = new FakeProbe(driverLoads: true, visibleDevices: "0", devices: 1, commit: "a1b2c3d4e", loadedGgmlBase: "/opt/other/libggml-base.so");
+
+        var error = Assert.Throws<BackendUnavailableException>(() => NativeLibrarySelector.VerifyLoadedCommit("cuda", probe));
+
+        Assert.Contains("/opt/other/libggml-base.so is llama.cpp commit a1b2c3d4e", error.Message);
+        Assert.Contains("binds commit 815a2a59", error.Message);
+        Assert.Equal("cuda", error.Backend);
+    }
+
+    [Fact]
+    public void VerifyLoadedCommit_NothingLoaded_Refuses()
+    {
+        var probe = new FakeProbe(driverLoads: true, visibleDevices: "0", devices: 1, loadedGgmlBase: null);
+
+        var error = Assert.Throws<BackendUnavailableException>(() => NativeLibrarySelector.VerifyLoadedCommit("cpu", probe));
+
+        Assert.Contains("libggml-base is not loaded", error.Message);
+    }
+
+    [Fact]
+    public void GgmlCommit_BundledCpuLibrary_IsTheCommitLLamaSharpBinds()
+    {
+        // The libraries LLamaSharp.Backend.Cpu 0.30.0 ships (every CPU variant): the constant must describe them.
+        var libraries = Directory.EnumerateFiles(AppContext.BaseDirectory, "libggml-base.so", SearchOption.AllDirectories).ToList();
+        Assert.NotEmpty(libraries);
+
+        foreach (var library in libraries)
+        {
+            var commit = NativeLibraryProbe.System.GgmlCommit(library, out var error);
+
+            Assert.Null(error);
+            Assert.True(NativeLibrarySelector.IsExpectedCommit(commit), $"{library} reports commit '{commit}'");
+        }
+    }
+
+    [Fact]
+    public void GgmlCommit_FileThatIsNotALibrary_ReportsWhy()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("suite-native-").FullName, "libggml-base.so");
+        File.WriteAllBytes(path, [1, 2, 3]);
+        try
+        {
+            var commit = NativeLibraryProbe.System.GgmlCommit(path, out var error);
+
+            Assert.Null(commit);
+            Assert.Contains("could not be loaded", error);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("815a2a591", true)]
+    [InlineData("815a2a59", true)]
+    [InlineData("815A2A591", true)]
+    [InlineData("815a2a5", true)]
+    [InlineData("815a2a", false)]
+    [InlineData("c0c7e147", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void IsExpectedCommit_AbbreviatedIds_MatchByPrefix(string? reported, bool expected)
+        => Assert.Equal(expected, NativeLibrarySelector.IsExpectedCommit(reported));
+
     private static string CompleteDirectory(string deviceLibrary)
     {
         var directory = Directory.CreateTempSubdirectory("suite-native-").FullName;
@@ -118,12 +238,25 @@ public sealed class NativeLibrarySelectorTests
         return directory;
     }
 
-    private sealed class FakeProbe(bool driverLoads, string? visibleDevices, int devices) : NativeLibraryProbe
+    private sealed class FakeProbe(
+        bool driverLoads,
+        string? visibleDevices,
+        int devices,
+        string? commit = "815a2a591",
+        string? loadedGgmlBase = "/opt/llama/libggml-base.so") : NativeLibraryProbe
     {
         public override string? TryLoad(string nameOrPath) => driverLoads ? null : $"{nameOrPath}: cannot open shared object file";
 
         public override int? CudaDeviceCount() => devices;
 
         public override string? GetEnvironmentVariable(string name) => visibleDevices;
+
+        public override string? GgmlCommit(string libraryPath, out string? error)
+        {
+            error = commit is null ? $"{Path.GetFileName(libraryPath)} does not export ggml_commit()" : null;
+            return commit;
+        }
+
+        public override string? FindLoadedLibrary(string name) => loadedGgmlBase;
     }
 }

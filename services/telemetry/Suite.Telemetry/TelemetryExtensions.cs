@@ -1,9 +1,12 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Suite.Contracts;
 using Suite.ServiceDefaults.Bus;
+using Suite.ServiceDefaults.Configuration;
 using Suite.Telemetry.Consumers;
+using Suite.Telemetry.Dashboard;
 using Suite.Telemetry.Metrics;
 
 namespace Suite.Telemetry;
@@ -14,6 +17,10 @@ public static class TelemetryExtensions
     public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<SuiteMetrics>();
+        builder.AddValidatedOptions<TelemetryOptions>(TelemetryOptions.Section);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<FleetTimeSeries>();
+        builder.Services.AddHostedService<DashboardSampler>();
         builder.AddServiceHeartbeat("telemetry");
         builder.SuiteBus()
             .Register(x =>

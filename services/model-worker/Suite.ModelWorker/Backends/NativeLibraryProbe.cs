@@ -47,6 +47,36 @@ public class NativeLibraryProbe
         return ((delegate* unmanaged<int*, int>)getCount)(&count) == 0 ? count : 0;
     }
 
+    /// <summary>
+    /// The llama.cpp commit a ggml library was built from, as its exported <c>ggml_commit()</c> reports it (e.g.
+    /// <c>815a2a591</c>); null with <paramref name="error"/> set when the library does not load or lacks the export.
+    /// </summary>
+    public virtual unsafe string? GgmlCommit(string libraryPath, out string? error)
+    {
+        nint handle;
+        try
+        {
+            handle = NativeLibrary.Load(libraryPath);
+        }
+        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
+        {
+            error = $"{libraryPath} could not be loaded: {e.Message}";
+            return null;
+        }
+
+        if (!NativeLibrary.TryGetExport(handle, "ggml_commit", out var export))
+        {
+            error = $"{libraryPath} does not export ggml_commit()";
+            return null;
+        }
+
+        error = null;
+        return Marshal.PtrToStringUTF8((nint)((delegate* unmanaged<byte*>)export)());
+    }
+
+    /// <summary>Path of a native library already loaded into this process (e.g. <c>libggml-base</c>), or null.</summary>
+    public virtual string? FindLoadedLibrary(string name) => LlamaCpp.LoadedNativeLibrary.Find(name);
+
     public virtual string? GetEnvironmentVariable(string name) => Environment.GetEnvironmentVariable(name);
 
     public virtual bool DirectoryExists(string path) => Directory.Exists(path);

@@ -5,14 +5,24 @@ namespace Suite.ModelWorker.Backends;
 /// <summary>
 /// Chooses the llama.cpp native library once per process, before any other LLamaSharp call. cpu uses LLamaSharp's
 /// bundled build (or a build in SUITE_NATIVE_LIBRARY_PATH when given); cuda and cann need a directory holding
-/// libllama.so, libggml*.so and libmtmd.so built from llama.cpp commit c0c7e147 (the one LLamaSharp 0.30.0 binds: its
-/// structs are passed by fixed layout, so another commit's build can load and then abort) plus a working driver.
-/// Every missing piece is named in one <see cref="BackendUnavailableException"/>.
+/// libllama.so, libggml*.so and libmtmd.so built from llama.cpp commit 815a2a59 (release b10221, the one LLamaSharp
+/// 0.30.0 binds: its structs are passed by fixed layout, so another commit's build can load and then abort) plus a
+/// working driver. The commit is checked twice: in the directory before anything loads, and in the libggml-base the
+/// process really loaded (the dynamic linker may resolve it elsewhere, e.g. through LD_LIBRARY_PATH). Every missing
+/// piece is named in one <see cref="BackendUnavailableException"/>.
 /// </summary>
 public static class NativeLibrarySelector
 {
     public const string LibraryPathSetting = "SUITE_NATIVE_LIBRARY_PATH";
-    public const string LlamaCppCommit = "c0c7e147";
+    /// <summary>
+    /// The llama.cpp commit LLamaSharp 0.30.0 binds: its bundled libggml-base.so reports <c>815a2a591</c> from
+    /// <c>ggml_commit()</c>, and its managed structs match llama.cpp at that commit. (The package's release notes name
+    /// c0c7e147, which was 0.28.0's.)
+    /// </summary>
+    public const string LlamaCppCommit = "815a2a59";
+
+    /// <summary>The llama.cpp release tag of <see cref="LlamaCppCommit"/>.</summary>
+    public const string LlamaCppRelease = "b10221";
 
     private static readonly Lock Gate = new();
     private static NativeLibrarySelection? _selection;
@@ -62,6 +72,10 @@ public static class NativeLibrarySelector
                 NativeLibraryConfig.All.WithLibrary(llama, selection.MtmdLibrary);
             }
 
+            // Load now (LLamaSharp's resolution runs in NativeApi's static constructor) so the commit of what really
+            // loaded is checked before a model is, and before any struct crosses into a library that could misread it.
+            NativeApi.llama_empty_call();
+            VerifyLoadedCommit(normalized, probe ?? NativeLibraryProbe.System);
             _selection = selection;
             return selection;
         }
@@ -138,6 +152,55 @@ public static class NativeLibrarySelector
         }
     }
 
+    /// <summary>
+    /// Checks the commit of the libggml-base this process has loaded. Throws <see cref="BackendUnavailableException"/>
+    /// naming both commits on a mismatch, or when the loaded library cannot tell.
+    /// </summary>
+    public static void VerifyLoadedCommit(string backend, NativeLibraryProbe probe)
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        var loaded = probe.FindLoadedLibrary("libggml-base");
+        if (loaded is null && !OperatingSystem.IsLinux())
+        {
+            return; // the loaded-library lookup reads /proc/self/maps; elsewhere only the directory check runs
+        }
+
+        var problem = loaded is null
+            ? "libggml-base is not loaded in this process, so the llama.cpp commit cannot be checked."
+            : CommitProblem(loaded, probe);
+        if (problem is not null)
+        {
+            throw new BackendUnavailableException(backend, [problem]);
+        }
+    }
+
+    /// <summary>
+    /// True when a commit id reported by <c>ggml_commit()</c> is <see cref="LlamaCppCommit"/>: one id is a prefix of
+    /// the other (builds abbreviate to 8 or 9 hex digits), and at least 7 digits agree.
+    /// </summary>
+    public static bool IsExpectedCommit(string? reported)
+    {
+        var id = reported?.Trim().ToLowerInvariant();
+        return id is { Length: >= 7 }
+            && (id.StartsWith(LlamaCppCommit, StringComparison.Ordinal) || LlamaCppCommit.StartsWith(id, StringComparison.Ordinal));
+    }
+
+    private static string? CommitProblem(string libraryPath, NativeLibraryProbe probe)
+    {
+        var reported = probe.GgmlCommit(libraryPath, out var error);
+        if (reported is null)
+        {
+            return $"The llama.cpp commit of {libraryPath} cannot be read ({error}); LLamaSharp 0.30.0 needs a build of "
+                + $"commit {LlamaCppCommit} ({LlamaCppRelease}).";
+        }
+
+        return IsExpectedCommit(reported)
+            ? null
+            : $"{libraryPath} is llama.cpp commit {reported.Trim()}, but LLamaSharp 0.30.0 binds commit {LlamaCppCommit} "
+                + $"({LlamaCppRelease}): its structs are passed by fixed layout, so this build would load and then fail. "
+                + $"Build llama.cpp at {LlamaCppCommit}.";
+    }
+
     private static NativeLibrarySelection CheckDirectory(
         string backend,
         string? directory,
@@ -164,6 +227,10 @@ public static class NativeLibrarySelector
         if (missing.Count > 0)
         {
             problems.Add($"{LibraryPathSetting}='{directory}' lacks {string.Join(", ", missing)} ({build} of llama.cpp commit {LlamaCppCommit} is needed).");
+        }
+        else if (CommitProblem(Path.Combine(directory, "libggml-base.so"), probe) is { } commitProblem)
+        {
+            problems.Add(commitProblem);
         }
 
         return new NativeLibrarySelection(

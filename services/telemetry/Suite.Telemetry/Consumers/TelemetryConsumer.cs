@@ -1,15 +1,17 @@
 using MassTransit;
 using Suite.Contracts;
+using Suite.Telemetry.Dashboard;
 using Suite.Telemetry.Metrics;
 
 namespace Suite.Telemetry.Consumers;
 
 /// <summary>Turns lifecycle events into metrics; answers health probes.</summary>
-public sealed class TelemetryConsumer(SuiteMetrics metrics) : IConsumer<RequestCompleted>, IConsumer<HealthProbe>
+public sealed class TelemetryConsumer(SuiteMetrics metrics, FleetTimeSeries series) : IConsumer<RequestCompleted>, IConsumer<HealthProbe>
 {
     public Task Consume(ConsumeContext<RequestCompleted> context)
     {
         metrics.Record(context.Message);
+        series.Record(RequestSample.From(context.Message));
         return Task.CompletedTask;
     }
 

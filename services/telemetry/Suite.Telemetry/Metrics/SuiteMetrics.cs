@@ -8,12 +8,14 @@ namespace Suite.Telemetry.Metrics;
 
 /// <summary>
 /// Every metric the suite exposes. Names follow vLLM's (<c>vllm:*</c>) so existing dashboards work; labels are
-/// <c>model_name</c> (as vLLM) and <c>backend</c> (cpu, cuda, cann, sim). Latency histograms are fed by one
-/// <see cref="RequestCompleted"/> event per request; running/waiting/KV gauges by worker heartbeats.
+/// <c>model_name</c> (as vLLM) and <c>backend</c> (cpu, cuda, cann, sim), plus <c>pool</c> on the gauges. Latency
+/// histograms are fed by one <see cref="RequestCompleted"/> event per request; running/waiting/KV gauges by worker
+/// heartbeats.
 /// </summary>
 public sealed class SuiteMetrics
 {
     private static readonly string[] ModelBackend = ["model_name", "backend"];
+    private static readonly string[] ModelBackendPool = ["model_name", "backend", "pool"];
     private static readonly double[] LatencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0];
     private static readonly double[] TokenGapBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.0075, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0];
     private static readonly double[] RequestBuckets = [0.01, 0.05, 0.1, 0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0];
@@ -103,13 +105,14 @@ public sealed class SuiteMetrics
     {
         var text = new StringBuilder(16 * 1024);
         var workers = LiveWorkers();
-        var byModelBackend = workers.GroupBy(w => (w.Model, w.Backend)).ToList();
-        PrometheusText.AppendGauge(text, "vllm:num_requests_running", "Sequences in a running batch.", ModelBackend,
-            byModelBackend.Select(g => (new[] { g.Key.Model, g.Key.Backend }, (double)g.Sum(w => w.RunningSequences))));
-        PrometheusText.AppendGauge(text, "vllm:num_requests_waiting", "Sequences waiting for a batch slot.", ModelBackend,
-            byModelBackend.Select(g => (new[] { g.Key.Model, g.Key.Backend }, (double)g.Sum(w => w.WaitingSequences))));
-        PrometheusText.AppendGauge(text, "vllm:kv_cache_usage_perc", "KV cache use, 0 to 1.", ModelBackend,
-            byModelBackend.Select(g => (new[] { g.Key.Model, g.Key.Backend }, g.Sum(w => w.KvCapacityTokens) is var cap and > 0 ? g.Sum(w => w.KvUsedTokens) / (double)cap : 0)));
+        // Per pool as well as per backend: a pool is what an autoscaler scales (KEDA reads num_requests_waiting{pool}).
+        var byPool = workers.GroupBy(w => (w.Model, w.Backend, w.Pool)).ToList();
+        PrometheusText.AppendGauge(text, "vllm:num_requests_running", "Sequences in a running batch.", ModelBackendPool,
+            byPool.Select(g => (new[] { g.Key.Model, g.Key.Backend, g.Key.Pool }, (double)g.Sum(w => w.RunningSequences))));
+        PrometheusText.AppendGauge(text, "vllm:num_requests_waiting", "Sequences waiting for a batch slot.", ModelBackendPool,
+            byPool.Select(g => (new[] { g.Key.Model, g.Key.Backend, g.Key.Pool }, (double)g.Sum(w => w.WaitingSequences))));
+        PrometheusText.AppendGauge(text, "vllm:kv_cache_usage_perc", "KV cache use, 0 to 1.", ModelBackendPool,
+            byPool.Select(g => (new[] { g.Key.Model, g.Key.Backend, g.Key.Pool }, g.Sum(w => w.KvCapacityTokens) is var cap and > 0 ? g.Sum(w => w.KvUsedTokens) / (double)cap : 0)));
         PrometheusText.AppendGauge(text, "suite:workers", "Live workers by pool; simulated=\"true\" marks the simulator backend.", ["model_name", "backend", "pool", "simulated"],
             workers.GroupBy(w => (w.Model, w.Backend, w.Pool, w.Simulated)).Select(g => (new[] { g.Key.Model, g.Key.Backend, g.Key.Pool, g.Key.Simulated ? "true" : "false" }, (double)g.Count())));
         TimeToFirstToken.WriteTo(text);
