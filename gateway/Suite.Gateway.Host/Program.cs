@@ -6,7 +6,7 @@ using Suite.Telemetry.Apis;
 
 var builder = WebApplication.CreateBuilder(args);
 var embedded = SuiteMode.IsEmbedded(builder.Configuration);
-builder.AddServiceDefaults("http://127.0.0.1:8080");
+builder.AddServiceDefaults(embedded ? "suite" : "suite-gateway", "http://127.0.0.1:8080");
 builder.AddGateway();
 if (embedded)
 {

@@ -2,6 +2,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Suite.Gateway.OpenAi;
 
+using Suite.Contracts;
+using Suite.ServiceDefaults.Errors;
+
 namespace Suite.Gateway;
 
 /// <summary>When API keys are configured, every request except <c>/health</c> needs <c>Authorization: Bearer &lt;key&gt;</c>.</summary>
@@ -24,6 +27,6 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<GatewayOptio
             return;
         }
 
-        await ErrorWriter.WriteAsync(context, new OpenAiError(401, "invalid_request_error", "Incorrect API key provided. Send 'Authorization: Bearer <key>'.", null, "invalid_api_key")).ConfigureAwait(false);
+        await ErrorWriter.WriteAsync(context, PipelineErrors.Unauthorized("Incorrect API key provided. Send 'Authorization: Bearer <key>'.")).ConfigureAwait(false);
     }
 }

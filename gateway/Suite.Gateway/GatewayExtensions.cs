@@ -11,9 +11,9 @@ using Suite.Gateway.Health;
 using Suite.Gateway.Jobs;
 using Suite.Gateway.Models;
 using Suite.Gateway.OpenAi;
-using Suite.Gateway.Streaming;
+using Suite.Gateway.Sessions;
 using Suite.ServiceDefaults.Bus;
-using Suite.ServiceDefaults.Bus.HotPath;
+using Suite.ServiceDefaults.Pipeline;
 using Suite.ServiceDefaults.Configuration;
 
 namespace Suite.Gateway;
@@ -32,14 +32,9 @@ public static class GatewayExtensions
             o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         });
         var reply = new ReplyEndpoint();
-        var hot = builder.PipelineAddresses().Hot;
-        if (hot)
-        {
-            reply.Address = PipelineAddresses.HotAddress(PipelineAddresses.InstanceQueue(reply.Queue));
-        }
         builder.Services.AddSingleton(reply);
         builder.Services.AddSingleton<StreamRegistry>();
-        builder.Services.AddSingleton<GenerationClient>();
+        builder.Services.AddSingleton<GenerationSessions>();
         builder.Services.AddSingleton<ModelDirectory>();
         builder.Services.AddSingleton<ConcurrencyGate>();
         builder.Services.AddSingleton<GenerationHandler>();
@@ -55,21 +50,11 @@ public static class GatewayExtensions
         builder.SuiteBus()
             .Register(x =>
             {
-                x.AddConsumer<GatewayReplyConsumer>();
                 x.AddConsumer<LivenessConsumer>();
                 x.AddConsumer<SubmitGenerationJobConsumer>();
                 x.AddRequestClient<GetModels>(QueueNames.Address(QueueNames.Router));
                 x.AddRequestClient<TokenizeText>(QueueNames.Address(QueueNames.Tokenizer));
                 x.AddRequestClient<DetokenizeTokens>(QueueNames.Address(QueueNames.Tokenizer));
-            })
-            .InstanceEndpoint("suite-gateway", (context, e) =>
-            {
-                if (!hot)
-                {
-                    reply.Address = e.InputAddress;
-                }
-
-                e.ConfigureConsumer<GatewayReplyConsumer>(context);
             })
             .InstanceEndpoint("suite-gateway-events", (context, e) => e.ConfigureConsumer<LivenessConsumer>(context))
             .Endpoint((context, cfg) => cfg.ReceiveEndpoint(QueueNames.Jobs, e =>
@@ -89,12 +74,12 @@ public static class GatewayExtensions
                 });
                 e.ConfigureConsumer<SubmitGenerationJobConsumer>(context);
             }))
-            .HotEndpoint(PipelineAddresses.InstanceQueue(reply.Queue), shared: false, concurrency: 1, e => e
-                .Handle<TokensGeneratedBatch, GatewayReplyConsumer>()
-                .Handle<TokensGenerated, GatewayReplyConsumer>()
-                .Handle<GenerationCompleted, GatewayReplyConsumer>()
-                .Handle<GenerationFailed, GatewayReplyConsumer>()
-                .Handle<GenerationsPending, GatewayReplyConsumer>());
+            .PipelineEndpoint(reply.Queue, shared: false, concurrency: 1, e => e
+                .Handle<TokensGeneratedBatch, ReplyHandler>(traced: false)
+                .Handle<TokensGenerated, ReplyHandler>(traced: false)
+                .Handle<GenerationCompleted, ReplyHandler>()
+                .Handle<GenerationFailed, ReplyHandler>()
+                .Handle<GenerationsPending, ReplyHandler>(traced: false));
         return builder;
     }
 

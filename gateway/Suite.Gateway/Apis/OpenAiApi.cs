@@ -5,6 +5,11 @@ using Microsoft.AspNetCore.Routing;
 using Suite.Gateway.Models;
 using Suite.Gateway.OpenAi;
 
+using Suite.Contracts;
+using Suite.ServiceDefaults.Errors;
+
+using Suite.Gateway.Sessions;
+
 namespace Suite.Gateway.Apis;
 
 /// <summary>The OpenAI-compatible surface: chat completions, completions, models.</summary>
@@ -53,7 +58,7 @@ public static class OpenAiApi
         var served = listed.Models.FirstOrDefault(m => m.Model.Id == id);
         if (served is null)
         {
-            await ErrorWriter.WriteAsync(context, OpenAiError.ModelNotFound(id)).ConfigureAwait(false);
+            await ErrorWriter.WriteAsync(context, PipelineErrors.ModelNotFound(id)).ConfigureAwait(false);
             return;
         }
 
@@ -71,7 +76,7 @@ public static class OpenAiApi
         }
         catch (MassTransit.RequestTimeoutException)
         {
-            await ErrorWriter.WriteAsync(context, OpenAiError.RouterUnavailable).ConfigureAwait(false);
+            await ErrorWriter.WriteAsync(context, PipelineErrors.RouterUnavailable).ConfigureAwait(false);
             return null;
         }
     }

@@ -7,6 +7,10 @@ using Suite.Contracts;
 using Suite.Gateway.Models;
 using Suite.Gateway.OpenAi;
 
+using Suite.ServiceDefaults.Errors;
+
+using Suite.Gateway.Sessions;
+
 namespace Suite.Gateway.Apis;
 
 /// <summary>vLLM-style <c>/tokenize</c> and <c>/detokenize</c>, answered by the tokenizer service over the bus.</summary>
@@ -27,11 +31,11 @@ public static class TokenizeApi
         }
         catch (InvalidOperationException e) when (e.Message.Contains("UTF-16", StringComparison.Ordinal) && !context.Response.HasStarted)
         {
-            await ErrorWriter.WriteAsync(context, OpenAiError.LoneSurrogate(e.Message)).ConfigureAwait(false);
+            await ErrorWriter.WriteAsync(context, PipelineErrors.LoneSurrogate(e.Message)).ConfigureAwait(false);
         }
         catch (MassTransit.RequestTimeoutException) when (!context.Response.HasStarted)
         {
-            await ErrorWriter.WriteAsync(context, new OpenAiError(503, "service_unavailable", "The tokenizer or router service is not answering; retry shortly.", null, "service_unavailable", 2)).ConfigureAwait(false);
+            await ErrorWriter.WriteAsync(context, new PipelineError(503, ErrorTypes.ServiceUnavailable, "The tokenizer or router service is not answering; retry shortly.", null, "service_unavailable", 2)).ConfigureAwait(false);
         }
     }
 
@@ -52,10 +56,10 @@ public static class TokenizeApi
             return;
         }
 
-        var response = await client.GetResponse<TextTokenized, TokenizerError>(new TokenizeText(model.Id!, input!), context.RequestAborted, RequestTimeout.After(s: 30)).ConfigureAwait(false);
-        if (response.Is(out Response<TokenizerError>? failed))
+        var response = await client.GetResponse<TextTokenized, PipelineError>(new TokenizeText(model.Id!, input!), context.RequestAborted, RequestTimeout.After(s: 30)).ConfigureAwait(false);
+        if (response.Is(out Response<PipelineError>? failed))
         {
-            await ErrorWriter.WriteAsync(context, ToError(failed!.Message)).ConfigureAwait(false);
+            await ErrorWriter.WriteAsync(context, failed!.Message).ConfigureAwait(false);
             return;
         }
 
@@ -73,11 +77,11 @@ public static class TokenizeApi
         {
             if (!body.TryGetProperty("tokens", out var array) || array.ValueKind != JsonValueKind.Array)
             {
-                error = OpenAiError.Invalid("Missing required parameter: 'tokens' (an array of token ids).", "tokens", "missing_required_parameter");
+                error = PipelineErrors.Invalid("Missing required parameter: 'tokens' (an array of token ids).", "tokens", "missing_required_parameter");
             }
             else if (array.EnumerateArray().Any(t => t.ValueKind != JsonValueKind.Number || !t.TryGetInt32(out _)))
             {
-                error = OpenAiError.Invalid("Invalid 'tokens': expected an array of integer token ids.", "tokens", "invalid_type");
+                error = PipelineErrors.Invalid("Invalid 'tokens': expected an array of integer token ids.", "tokens", "invalid_type");
             }
             else
             {
@@ -92,10 +96,10 @@ public static class TokenizeApi
         }
 
         var skipSpecial = body.TryGetProperty("skip_special_tokens", out var skip) && skip.ValueKind == JsonValueKind.True;
-        var response = await client.GetResponse<TokensDetokenized, TokenizerError>(new DetokenizeTokens(model.Id!, tokens, skipSpecial), context.RequestAborted, RequestTimeout.After(s: 30)).ConfigureAwait(false);
-        if (response.Is(out Response<TokenizerError>? failed))
+        var response = await client.GetResponse<TokensDetokenized, PipelineError>(new DetokenizeTokens(model.Id!, tokens, skipSpecial), context.RequestAborted, RequestTimeout.After(s: 30)).ConfigureAwait(false);
+        if (response.Is(out Response<PipelineError>? failed))
         {
-            await ErrorWriter.WriteAsync(context, ToError(failed!.Message)).ConfigureAwait(false);
+            await ErrorWriter.WriteAsync(context, failed!.Message).ConfigureAwait(false);
             return;
         }
 
@@ -104,37 +108,37 @@ public static class TokenizeApi
     }
 
     /// <summary>The named model, or the only served model when none is named (as vLLM does).</summary>
-    private static async Task<(string? Id, OpenAiError? Error)> ResolveModelAsync(JsonElement body, ModelDirectory models, CancellationToken cancellationToken)
+    private static async Task<(string? Id, PipelineError? Error)> ResolveModelAsync(JsonElement body, ModelDirectory models, CancellationToken cancellationToken)
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return (null, OpenAiError.Invalid("The request body must be a JSON object.", null));
+            return (null, PipelineErrors.Invalid("The request body must be a JSON object.", null));
         }
 
         if (body.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String)
         {
             var id = model.GetString()!;
-            return await models.IsServedAsync(id, cancellationToken).ConfigureAwait(false) ? (id, null) : (null, OpenAiError.ModelNotFound(id));
+            return await models.IsServedAsync(id, cancellationToken).ConfigureAwait(false) ? (id, null) : (null, PipelineErrors.ModelNotFound(id));
         }
 
         var listed = await models.GetAsync(false, cancellationToken).ConfigureAwait(false);
         return listed.Models.Count == 1
             ? (listed.Models[0].Model.Id, null)
-            : (null, OpenAiError.Invalid("Missing required parameter: 'model' (more than one model is served).", "model", "missing_required_parameter"));
+            : (null, PipelineErrors.Invalid("Missing required parameter: 'model' (more than one model is served).", "model", "missing_required_parameter"));
     }
 
-    private static (GenerationInput? Input, OpenAiError? Error) ParseInput(JsonElement body)
+    private static (GenerationInput? Input, PipelineError? Error) ParseInput(JsonElement body)
     {
         var hasPrompt = body.TryGetProperty("prompt", out var prompt) && prompt.ValueKind != JsonValueKind.Null;
         var hasMessages = body.TryGetProperty("messages", out _);
         if (hasPrompt == hasMessages)
         {
-            return (null, OpenAiError.Invalid("Provide exactly one of 'prompt' or 'messages'.", hasPrompt ? "messages" : "prompt", "invalid_value"));
+            return (null, PipelineErrors.Invalid("Provide exactly one of 'prompt' or 'messages'.", hasPrompt ? "messages" : "prompt", "invalid_value"));
         }
 
         if (hasPrompt && prompt.ValueKind != JsonValueKind.String)
         {
-            return (null, OpenAiError.Invalid("Invalid type for 'prompt': expected a string.", "prompt", "invalid_type"));
+            return (null, PipelineErrors.Invalid("Invalid type for 'prompt': expected a string.", "prompt", "invalid_type"));
         }
 
         var addSpecial = !body.TryGetProperty("add_special_tokens", out var special) || special.ValueKind != JsonValueKind.False;
@@ -144,7 +148,7 @@ public static class TokenizeApi
         }
 
         var (parsed, error) = RequestParser.Parse(body.Clone().AddModelPlaceholder(), GenerationKind.ChatCompletion);
-        return error is not null ? (null, error) : (parsed!.Input with { AddSpecialTokens = addSpecial }, null);
+        return error is not null ? (null, error) : (parsed!.Request.Input with { AddSpecialTokens = addSpecial }, null);
     }
 
     private static JsonElement AddModelPlaceholder(this JsonElement body)
@@ -159,7 +163,6 @@ public static class TokenizeApi
         return JsonSerializer.SerializeToElement(node);
     }
 
-    private static OpenAiError ToError(TokenizerError e) => new(e.StatusCode, e.Type, e.Message, e.Param, e.Code);
 
     private sealed record TokenizeResponse(int Count, int MaxModelLen, int[] Tokens);
 

@@ -1,14 +1,13 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Text;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Suite.Contracts;
 using Suite.Contracts.Jobs;
 using Suite.Gateway.Models;
-using Suite.Gateway.OpenAi;
-using Suite.Gateway.Streaming;
+using Suite.Gateway.Sessions;
+using Suite.ServiceDefaults.Errors;
 
 namespace Suite.Gateway.Jobs;
 
@@ -20,7 +19,7 @@ namespace Suite.Gateway.Jobs;
 /// <see cref="GenerationJobFailed"/> naming the last reason. Only this gateway stopping gives a job up unanswered.
 /// </summary>
 public sealed partial class JobRunner(
-    GenerationClient client,
+    GenerationSessions sessions,
     ModelDirectory models,
     IOptions<GatewayOptions> options,
     ILogger<JobRunner> logger)
@@ -50,7 +49,7 @@ public sealed partial class JobRunner(
             }
             catch (Exception e) when (!stopping.IsCancellationRequested && progress.Value > 0)
             {
-                var failed = new GenerationJobFailed(job.JobId, 502, "server_error", $"The job failed after {progress.Value} streamed chunks: {e.Message}", "job_interrupted");
+                var failed = Failed(job, new PipelineError(502, ErrorTypes.ServerError, $"The job failed after {progress.Value} streamed chunks: {e.Message}", null, "job_interrupted"));
                 return await FinishAsync(reply, JobResult.Of(failed), stopping).ConfigureAwait(false);
             }
             catch (Exception e) when (!stopping.IsCancellationRequested)
@@ -68,7 +67,7 @@ public sealed partial class JobRunner(
             {
                 var message = $"The job could not be run within {budget.TotalSeconds:0} s; the last attempt ({attempt}) failed: {reason}";
                 LogJobFailed(logger, job.JobId, attempt, reason);
-                return await FinishAsync(reply, JobResult.Of(new GenerationJobFailed(job.JobId, 503, "service_unavailable", message, "job_retry_budget_exhausted")), stopping).ConfigureAwait(false);
+                return await FinishAsync(reply, JobResult.Of(Failed(job, new PipelineError(503, ErrorTypes.ServiceUnavailable, message, null, "job_retry_budget_exhausted"))), stopping).ConfigureAwait(false);
             }
 
             LogJobRetrying(logger, job.JobId, attempt, wait.TotalSeconds, reason);
@@ -157,61 +156,47 @@ public sealed partial class JobRunner(
     {
         if (!await models.IsServedAsync(job.Model, stopping).ConfigureAwait(false))
         {
-            var missing = new GenerationJobFailed(job.JobId, 404, "invalid_request_error", $"The model '{job.Model}' does not exist.", "model_not_found");
-            return new JobPass(JobResult.Of(missing), null, null);
+            return new JobPass(JobResult.Of(Failed(job, PipelineErrors.ModelNotFound(job.Model))), null, null);
         }
 
         var kind = job.Input.Messages is null ? GenerationKind.Completion : GenerationKind.ChatCompletion;
-        var request = new ParsedGeneration(kind, job.Model, job.Input, job.Sampling, job.Limits, Stream: false, IncludeUsage: false, job.Priority);
-        var text = new StringBuilder();
-        var outcome = new RunOutcome(request, "queue:" + QueueNames.Jobs);
-        await using var run = await client.StartAsync(request, Stopwatch.GetTimestamp(), stopping).ConfigureAwait(false);
+        var request = new GenerationRequest(kind, job.Model, job.Input, job.Sampling, job.Limits, job.Priority);
+        await using var session = await sessions.StartAsync(request, "queue:" + QueueNames.Jobs, Stopwatch.GetTimestamp(), stopping).ConfigureAwait(false);
+        SessionResult result;
         try
         {
-            while (await run.NextAsync(TimeSpan.FromSeconds(options.Value.StreamIdleTimeoutSeconds), stopping).ConfigureAwait(false) is { } e)
-            {
-                switch (e)
-                {
-                    case TokensGenerated chunk:
-                        outcome.Observe(chunk);
-                        text.Append(chunk.Text);
-
-                        if (job.StreamChunks)
-                        {
-                            await DeliverAsync(reply, new GenerationJobChunk(job.JobId, chunksSent.Value++, chunk.Text, chunk.Tokens, chunk.WorkerId), stopping).ConfigureAwait(false);
-                        }
-
-                        break;
-                    case GenerationCompleted completed:
-                        outcome.Observe(completed);
-                        var result = new GenerationJobCompleted(job.JobId, text.ToString(), completed.FinishReason, completed.PromptTokens, completed.CompletionTokens, completed.WorkerId, completed.Backend, completed.Attempt, DateTimeOffset.UtcNow);
-                        return new JobPass(JobResult.Of(result), null, null);
-                    case GenerationFailed failed when IsTransient(failed.StatusCode) && chunksSent.Value == 0:
-                        outcome.Status = failed.StatusCode;
-                        return new JobPass(null, failed.Message, failed.RetryAfterSeconds is { } s ? TimeSpan.FromSeconds(s) : null);
-                    case GenerationFailed failed:
-                        outcome.Status = failed.StatusCode;
-                        return new JobPass(JobResult.Of(new GenerationJobFailed(job.JobId, failed.StatusCode, failed.Type, failed.Message, failed.Code)), null, null);
-                }
-            }
-
-            return new JobPass(null, "the pipeline ended the stream without a result", null);
-        }
-        catch (TimeoutException e) when (chunksSent.Value == 0)
-        {
-            outcome.Status = 504;
-            return new JobPass(null, e.Message, null);
+            result = await session.CollectAsync(
+                TimeSpan.FromSeconds(options.Value.StreamIdleTimeoutSeconds),
+                job.StreamChunks
+                    ? async chunk => await DeliverAsync(reply, new GenerationJobChunk(job.JobId, chunksSent.Value++, chunk.Text, chunk.Tokens, chunk.WorkerId), stopping).ConfigureAwait(false)
+                    : null,
+                stopping).ConfigureAwait(false);
         }
         catch (TimeoutException e)
         {
-            outcome.Status = 504;
-            return new JobPass(JobResult.Of(new GenerationJobFailed(job.JobId, 504, "timeout", e.Message, "pipeline_timeout")), null, null);
+            session.Status = 504;
+            return chunksSent.Value == 0
+                ? new JobPass(null, e.Message, null)
+                : new JobPass(JobResult.Of(Failed(job, PipelineErrors.PipelineTimeout(e.Message))), null, null);
         }
-        finally
+
+        if (result.Completed is { } completed)
         {
-            run.Publish(outcome.ToEvent(run, Stopwatch.GetTimestamp()));
+            return new JobPass(JobResult.Of(new GenerationJobCompleted(job.JobId, result.Text, completed.FinishReason, completed.PromptTokens, completed.CompletionTokens, completed.WorkerId, completed.Backend, completed.Attempt, DateTimeOffset.UtcNow)), null, null);
         }
+
+        if (result.Failed is { } failed)
+        {
+            var error = failed.Error;
+            return IsTransient(error.StatusCode) && chunksSent.Value == 0
+                ? new JobPass(null, error.Message, error.RetryAfterSeconds is { } s ? TimeSpan.FromSeconds(s) : null)
+                : new JobPass(JobResult.Of(Failed(job, error)), null, null);
+        }
+
+        return new JobPass(null, "the pipeline ended the stream without a result", null);
     }
+
+    private static GenerationJobFailed Failed(SubmitGenerationJob job, PipelineError error) => new(job.JobId, error.StatusCode, error.Type, error.Message, error.Code);
 
     // A pass is run again from scratch only while its text reached nobody (no chunk was streamed to the producer); after
     // that the pipeline's own failover (up to Gateway__MaxAttempts workers) was the retry, and its failure is final.

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using Suite.Contracts;
 using Suite.Contracts.Jobs;
 
 namespace Suite.Gateway.Jobs;
@@ -37,7 +38,7 @@ public sealed partial class SubmitGenerationJobConsumer(
 
         if (JobValidator.Validate(job) is { } problem)
         {
-            await runner.DeliverAsync(reply, new GenerationJobFailed(job.JobId, 400, "invalid_request_error", problem, "invalid_job"), stopping).ConfigureAwait(false);
+            await runner.DeliverAsync(reply, new GenerationJobFailed(job.JobId, 400, ErrorTypes.InvalidRequest, problem, "invalid_job"), stopping).ConfigureAwait(false);
             throw new InvalidJobException(problem);
         }
 

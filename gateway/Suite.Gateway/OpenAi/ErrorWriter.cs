@@ -2,12 +2,15 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
+using Suite.Contracts;
+using Suite.ServiceDefaults.Errors;
+
 namespace Suite.Gateway.OpenAi;
 
-/// <summary>Writes <see cref="OpenAiError"/> responses.</summary>
+/// <summary>Writes <see cref="PipelineError"/> responses.</summary>
 public static class ErrorWriter
 {
-    public static async Task WriteAsync(HttpContext context, OpenAiError error)
+    public static async Task WriteAsync(HttpContext context, PipelineError error)
     {
         var response = context.Response;
         response.StatusCode = error.StatusCode;
@@ -22,7 +25,7 @@ public static class ErrorWriter
         await json.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
-    public static void WriteBody(Utf8JsonWriter json, OpenAiError error)
+    public static void WriteBody(Utf8JsonWriter json, PipelineError error)
     {
         json.WriteStartObject();
         json.WriteStartObject("error");

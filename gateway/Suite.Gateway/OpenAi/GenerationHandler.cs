@@ -1,22 +1,21 @@
 using System.Diagnostics;
-using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Suite.Contracts;
 using Suite.Gateway.Models;
-using Suite.Gateway.Streaming;
+using Suite.Gateway.Sessions;
+using Suite.ServiceDefaults.Errors;
 
 namespace Suite.Gateway.OpenAi;
 
 /// <summary>
-/// Serves one /v1/chat/completions or /v1/completions request: validates, sends it into the pipeline, waits for the
-/// first event (so an error is still a proper HTTP status), then streams SSE or returns one JSON body. A client that
-/// disconnects cancels the sequence on its worker.
+/// Serves one /v1/chat/completions or /v1/completions request: validates, starts a session, waits for the first event
+/// (so an error is still a proper HTTP status), then streams SSE or returns one JSON body. A client that disconnects
+/// cancels the sequence on its worker.
 /// </summary>
 public sealed partial class GenerationHandler(
-    GenerationClient client,
+    GenerationSessions sessions,
     ModelDirectory models,
     ConcurrencyGate gate,
     FleetLiveness liveness,
@@ -37,51 +36,23 @@ public sealed partial class GenerationHandler(
             return;
         }
 
-        var (request, invalid) = RequestParser.Parse(body, kind);
+        var (parsed, invalid) = RequestParser.Parse(body, kind);
         if (invalid is not null)
         {
             await ErrorWriter.WriteAsync(context, invalid).ConfigureAwait(false);
             return;
         }
 
-        foreach (var service in RequiredServices)
+        if (await AdmitAsync(context, parsed!.Request).ConfigureAwait(false) is { } refused)
         {
-            if (!liveness.IsServiceUp(service))
-            {
-                await ErrorWriter.WriteAsync(context, new OpenAiError(503, "service_unavailable", $"The {service} service is down; retry shortly.", null, $"{service}_unavailable", 2)).ConfigureAwait(false);
-                return;
-            }
+            await ErrorWriter.WriteAsync(context, refused).ConfigureAwait(false);
+            return;
         }
 
-        bool served;
+        GenerationSession session;
         try
         {
-            served = await models.IsServedAsync(request!.Model, aborted).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !aborted.IsCancellationRequested)
-        {
-            // A timeout, or the broker reconnecting: the router could not be asked. The client may retry at once.
-            LogModelLookupFailed(logger, e.Message);
-            await ErrorWriter.WriteAsync(context, OpenAiError.RouterUnavailable).ConfigureAwait(false);
-            return;
-        }
-
-        if (!served)
-        {
-            await ErrorWriter.WriteAsync(context, OpenAiError.ModelNotFound(request.Model)).ConfigureAwait(false);
-            return;
-        }
-
-        if (!gate.TryEnter())
-        {
-            await ErrorWriter.WriteAsync(context, new OpenAiError(429, "rate_limit_exceeded", $"The gateway has {options.Value.MaxConcurrentRequests} requests in flight; retry shortly.", null, "rate_limit_exceeded", 1)).ConfigureAwait(false);
-            return;
-        }
-
-        GenerationRun started;
-        try
-        {
-            started = await client.StartAsync(request, accepted, aborted).ConfigureAwait(false);
+            session = await sessions.StartAsync(parsed.Request, context.Request.Path, accepted, aborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -92,36 +63,35 @@ public sealed partial class GenerationHandler(
         {
             gate.Exit();
             LogPipelineUnavailable(logger, e.Message);
-            await ErrorWriter.WriteAsync(context, new OpenAiError(503, "service_unavailable", "The request pipeline is unavailable (the message bus is reconnecting); retry shortly.", null, "pipeline_unavailable", 1)).ConfigureAwait(false);
+            await ErrorWriter.WriteAsync(context, PipelineErrors.PipelineUnavailable).ConfigureAwait(false);
             return;
         }
 
         try
         {
-            await using var run = started;
-            var outcome = new RunOutcome(request, context.Request.Path);
-            try
+            await using (session.ConfigureAwait(false))
             {
-                if (request.Stream)
+                try
                 {
-                    await StreamAsync(context, request, run, outcome).ConfigureAwait(false);
+                    if (parsed.Stream)
+                    {
+                        await StreamAsync(context, parsed, session).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await RespondAsync(context, parsed, session).ConfigureAwait(false);
+                    }
                 }
-                else
+                catch (OperationCanceledException) when (aborted.IsCancellationRequested)
                 {
-                    await RespondAsync(context, request, run, outcome).ConfigureAwait(false);
+                    session.Status = 499;
+                }
+                catch (TimeoutException e)
+                {
+                    session.Status = 504;
+                    await WriteLateErrorAsync(context, PipelineErrors.PipelineTimeout(e.Message)).ConfigureAwait(false);
                 }
             }
-            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-            {
-                outcome.Status = 499;
-            }
-            catch (TimeoutException e)
-            {
-                outcome.Status = 504;
-                await WriteLateErrorAsync(context, new OpenAiError(504, "timeout", e.Message, null, "pipeline_timeout", 1)).ConfigureAwait(false);
-            }
-
-            run.Publish(outcome.ToEvent(run, Stopwatch.GetTimestamp()));
         }
         finally
         {
@@ -129,55 +99,73 @@ public sealed partial class GenerationHandler(
         }
     }
 
-    private async Task RespondAsync(HttpContext context, ParsedGeneration request, GenerationRun run, RunOutcome outcome)
+    /// <summary>The checks before a request may enter the pipeline; on success the caller holds a place in the gate.</summary>
+    private async Task<PipelineError?> AdmitAsync(HttpContext context, GenerationRequest request)
     {
-        var text = new StringBuilder();
-        while (await run.NextAsync(_idleTimeout, context.RequestAborted).ConfigureAwait(false) is { } e)
+        foreach (var service in RequiredServices)
         {
-            switch (e)
+            if (!liveness.IsServiceUp(service))
             {
-                case TokensGenerated chunk:
-                    outcome.Observe(chunk);
-                    text.Append(chunk.Text);
-                    break;
-                case GenerationFailed failed:
-                    outcome.Status = failed.StatusCode;
-                    await ErrorWriter.WriteAsync(context, ToError(failed)).ConfigureAwait(false);
-                    return;
-                case GenerationCompleted completed:
-                    outcome.Observe(completed);
-                    SetWorkerHeaders(context.Response, completed.WorkerId, completed.Backend, completed.Simulated);
-                    var writer = ResponseWriter.For(request.Kind, request.Model);
-                    context.Response.ContentType = "application/json";
-                    await using (var json = JsonOutput.Create(context.Response.Body))
-                    {
-                        writer.WriteComplete(json, text.ToString(), ResponseWriter.FinishReasonText(completed.FinishReason), completed.PromptTokens, completed.CompletionTokens);
-                        await json.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-                    }
-
-                    return;
+                return PipelineErrors.ServiceDown(service);
             }
         }
+
+        try
+        {
+            if (!await models.IsServedAsync(request.Model, context.RequestAborted).ConfigureAwait(false))
+            {
+                return PipelineErrors.ModelNotFound(request.Model);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            // A timeout, or the broker reconnecting: the router could not be asked. The client may retry at once.
+            LogModelLookupFailed(logger, e.Message);
+            return PipelineErrors.RouterUnavailable;
+        }
+
+        return gate.TryEnter() ? null : PipelineErrors.GatewayBusy(options.Value.MaxConcurrentRequests);
     }
 
-    private async Task StreamAsync(HttpContext context, ParsedGeneration request, GenerationRun run, RunOutcome outcome)
+    private async Task RespondAsync(HttpContext context, ParsedGeneration request, GenerationSession session)
+    {
+        var result = await session.CollectAsync(_idleTimeout, onChunk: null, context.RequestAborted).ConfigureAwait(false);
+        if (result.Failed is { } failed)
+        {
+            await ErrorWriter.WriteAsync(context, failed.Error).ConfigureAwait(false);
+            return;
+        }
+
+        if (result.Completed is not { } completed)
+        {
+            return;
+        }
+
+        SetWorkerHeaders(context.Response, completed.WorkerId, completed.Backend, completed.Simulated);
+        var writer = ResponseWriter.For(request.Kind, request.Model);
+        context.Response.ContentType = "application/json";
+        await using var json = JsonOutput.Create(context.Response.Body);
+        writer.WriteComplete(json, result.Text, ResponseWriter.FinishReasonText(completed.FinishReason), completed.PromptTokens, completed.CompletionTokens);
+        await json.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private async Task StreamAsync(HttpContext context, ParsedGeneration request, GenerationSession session)
     {
         var aborted = context.RequestAborted;
         var writer = ResponseWriter.For(request.Kind, request.Model);
         var sse = new SseWriter(context.Response);
         var chat = request.Kind == GenerationKind.ChatCompletion;
-        while (await run.NextAsync(_idleTimeout, aborted).ConfigureAwait(false) is { } e)
+        while (await session.NextAsync(_idleTimeout, aborted).ConfigureAwait(false) is { } e)
         {
             if (e is GenerationFailed failed)
             {
-                outcome.Status = failed.StatusCode;
                 if (!sse.Started)
                 {
-                    await ErrorWriter.WriteAsync(context, ToError(failed)).ConfigureAwait(false);
+                    await ErrorWriter.WriteAsync(context, failed.Error).ConfigureAwait(false);
                     return;
                 }
 
-                sse.Add(json => ErrorWriter.WriteBody(json, ToError(failed)));
+                sse.Add(json => ErrorWriter.WriteBody(json, failed.Error));
                 sse.AddDone();
                 await sse.FlushAsync(aborted).ConfigureAwait(false);
                 return;
@@ -200,21 +188,19 @@ public sealed partial class GenerationHandler(
 
             if (e is TokensGenerated chunk)
             {
-                outcome.Observe(chunk);
                 if (chunk.Text.Length > 0)
                 {
                     sse.Add(json => writer.WriteChunk(json, chunk.Text, withRole: false, null, request.IncludeUsage));
                 }
 
                 // Send what is pending unless more is already waiting: under load this coalesces writes.
-                if (!run.Stream.Events.TryPeek(out _))
+                if (!session.HasPendingEvent)
                 {
                     await sse.FlushAsync(aborted).ConfigureAwait(false);
                 }
             }
             else if (e is GenerationCompleted completed)
             {
-                outcome.Observe(completed);
                 var finish = ResponseWriter.FinishReasonText(completed.FinishReason);
                 sse.Add(json => writer.WriteChunk(json, chat ? null : string.Empty, withRole: false, finish, request.IncludeUsage));
                 if (request.IncludeUsage)
@@ -229,7 +215,7 @@ public sealed partial class GenerationHandler(
         }
     }
 
-    private async Task WriteLateErrorAsync(HttpContext context, OpenAiError error)
+    private async Task WriteLateErrorAsync(HttpContext context, PipelineError error)
     {
         LogPipelineTimeout(logger, error.Message);
         if (!context.Response.HasStarted)
@@ -253,9 +239,6 @@ public sealed partial class GenerationHandler(
             response.Headers["X-Suite-Simulated"] = "true";
         }
     }
-
-    private static OpenAiError ToError(GenerationFailed failed)
-        => new(failed.StatusCode, failed.Type, failed.Message, failed.Param, failed.Code, failed.RetryAfterSeconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The model list could not be fetched from the router: {Reason}")]
     private static partial void LogModelLookupFailed(ILogger logger, string reason);

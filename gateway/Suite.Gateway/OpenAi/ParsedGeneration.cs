@@ -1,14 +1,11 @@
-using Suite.Contracts;
+using Suite.Gateway.Sessions;
 
 namespace Suite.Gateway.OpenAi;
 
-/// <summary>A validated generation request, ready for the pipeline.</summary>
-public sealed record ParsedGeneration(
-    GenerationKind Kind,
-    string Model,
-    GenerationInput Input,
-    SamplingParameters Sampling,
-    GenerationLimits Limits,
-    bool Stream,
-    bool IncludeUsage,
-    int Priority);
+/// <summary>A validated OpenAI request: the generation, and how the client wants it delivered.</summary>
+public sealed record ParsedGeneration(GenerationRequest Request, bool Stream, bool IncludeUsage)
+{
+    public GenerationKind Kind => Request.Kind;
+
+    public string Model => Request.Model;
+}

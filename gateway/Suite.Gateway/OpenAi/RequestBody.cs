@@ -1,16 +1,19 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
+using Suite.Contracts;
+using Suite.ServiceDefaults.Errors;
+
 namespace Suite.Gateway.OpenAi;
 
 /// <summary>Reads a JSON request body, turning malformed JSON into OpenAI's 400.</summary>
 public static class RequestBody
 {
-    public static async Task<(JsonElement Body, OpenAiError? Error)> ReadAsync(HttpContext context)
+    public static async Task<(JsonElement Body, PipelineError? Error)> ReadAsync(HttpContext context)
     {
         if (context.Request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
         {
-            return (default, OpenAiError.Invalid($"Unsupported content type '{type}': send application/json.", null, "invalid_content_type"));
+            return (default, PipelineErrors.Invalid($"Unsupported content type '{type}': send application/json.", null, "invalid_content_type"));
         }
 
         try
@@ -20,11 +23,11 @@ public static class RequestBody
         }
         catch (JsonException e)
         {
-            return (default, OpenAiError.Invalid($"We could not parse the JSON body of your request. ({e.Message}) The OpenAI API expects a JSON payload.", null, "invalid_json"));
+            return (default, PipelineErrors.Invalid($"We could not parse the JSON body of your request. ({e.Message}) The OpenAI API expects a JSON payload.", null, "invalid_json"));
         }
         catch (BadHttpRequestException e)
         {
-            return (default, new OpenAiError(e.StatusCode, "invalid_request_error", e.Message, null, "bad_request"));
+            return (default, new PipelineError(e.StatusCode, ErrorTypes.InvalidRequest, e.Message, null, "bad_request"));
         }
     }
 }

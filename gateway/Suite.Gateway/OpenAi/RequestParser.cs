@@ -1,6 +1,10 @@
 using System.Text.Json;
 using Suite.Contracts;
 
+using Suite.ServiceDefaults.Errors;
+
+using Suite.Gateway.Sessions;
+
 namespace Suite.Gateway.OpenAi;
 
 /// <summary>
@@ -11,7 +15,7 @@ public static class RequestParser
 {
     private static readonly HashSet<string> Roles = new(StringComparer.Ordinal) { "system", "developer", "user", "assistant", "tool" };
 
-    public static (ParsedGeneration? Request, OpenAiError? Error) Parse(JsonElement body, GenerationKind kind)
+    public static (ParsedGeneration? Request, PipelineError? Error) Parse(JsonElement body, GenerationKind kind)
     {
         try
         {
@@ -23,7 +27,7 @@ public static class RequestParser
         }
         catch (InvalidOperationException e) when (e.Message.Contains("UTF-16", StringComparison.Ordinal))
         {
-            return (null, OpenAiError.LoneSurrogate(e.Message));
+            return (null, PipelineErrors.LoneSurrogate(e.Message));
         }
     }
 
@@ -104,7 +108,7 @@ public static class RequestParser
 
         var priority = OptionalInt(body, "priority", min: -1000, max: 1000) ?? 0;
         var sampling = new SamplingParameters((float)temperature, (float)topP, Math.Max(0, topK), seed, (float)frequencyPenalty, (float)presencePenalty);
-        return new ParsedGeneration(kind, model, input, sampling, new GenerationLimits(maxTokens, stop, ignoreEos), stream, includeUsage, priority);
+        return new ParsedGeneration(new GenerationRequest(kind, model, input, sampling, new GenerationLimits(maxTokens, stop, ignoreEos), priority), stream, includeUsage);
     }
 
     private static GenerationInput ParseMessages(JsonElement body)
@@ -370,5 +374,5 @@ public static class RequestParser
     };
 
     private static RequestValidationException Fail(string message, string? param, string? code = null)
-        => new(OpenAiError.Invalid(message, param, code));
+        => new(PipelineErrors.Invalid(message, param, code));
 }

@@ -1,7 +1,10 @@
+using Suite.Contracts;
+using Suite.ServiceDefaults.Errors;
+
 namespace Suite.Gateway.OpenAi;
 
 /// <summary>Thrown inside the parser to stop at the first invalid parameter; never escapes it.</summary>
-internal sealed class RequestValidationException(OpenAiError error) : Exception(error.Message)
+internal sealed class RequestValidationException(PipelineError error) : Exception(error.Message)
 {
-    public OpenAiError Error { get; } = error;
+    public PipelineError Error { get; } = error;
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Suite.Contracts;
 
+using Suite.Gateway.Sessions;
+
 namespace Suite.Gateway.OpenAi;
 
 /// <summary>Writes OpenAI-shaped completion objects and stream chunks for chat and text completions.</summary>

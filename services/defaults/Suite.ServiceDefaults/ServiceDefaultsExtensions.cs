@@ -5,12 +5,20 @@ using Microsoft.Extensions.Logging;
 
 namespace Suite.ServiceDefaults;
 
-/// <summary>What every service host shares: one-line console logs, a bounded shutdown, loopback default address.</summary>
+/// <summary>
+/// What every service host shares: one-line console logs, a bounded shutdown, a loopback default address, and traces
+/// and metrics over OTLP when configured (<see cref="Telemetry.ObservabilityExtensions"/>).
+/// </summary>
 public static class ServiceDefaultsExtensions
 {
-    /// <summary>The address a host listens on when neither ASPNETCORE_URLS nor --urls says otherwise.</summary>
-    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string defaultUrl)
+    /// <summary>
+    /// <paramref name="serviceName"/> is the OpenTelemetry <c>service.name</c> (unless <c>OTEL_SERVICE_NAME</c> says
+    /// otherwise); <paramref name="defaultUrl"/> the address a host listens on when neither ASPNETCORE_URLS nor --urls
+    /// says otherwise.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName, string defaultUrl)
     {
+        Telemetry.ObservabilityExtensions.AddSuiteObservability(builder, serviceName);
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

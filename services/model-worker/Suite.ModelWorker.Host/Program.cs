@@ -3,7 +3,7 @@ using Suite.ServiceDefaults;
 using Suite.ServiceDefaults.Bus;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults("http://127.0.0.1:8083");
+builder.AddServiceDefaults("suite-model-worker", "http://127.0.0.1:8083");
 builder.AddModelWorker();
 builder.AddSuiteBus();
 

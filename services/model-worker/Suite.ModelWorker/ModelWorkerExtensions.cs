@@ -5,10 +5,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Suite.Contracts;
 using Suite.ModelWorker.Consumers;
+using Suite.ModelWorker.Handlers;
 using Suite.ModelWorker.Hosting;
 using Suite.Models.Catalog;
 using Suite.ServiceDefaults.Bus;
-using Suite.ServiceDefaults.Bus.HotPath;
+using Suite.ServiceDefaults.Pipeline;
 using Suite.ServiceDefaults.Configuration;
 
 namespace Suite.ModelWorker;
@@ -26,10 +27,6 @@ public static class ModelWorkerExtensions
         configuration.GetSection(ModelWorkerOptions.Section).Bind(options);
         ApplyShorthands(options, configuration);
         var identity = WorkerIdentity.From(options);
-        if (builder.PipelineAddresses().Hot)
-        {
-            identity = identity with { Address = PipelineAddresses.HotAddress(PipelineAddresses.InstanceQueue(identity.Queue)) };
-        }
 
         builder.Services.AddSingleton(identity);
         builder.Services.AddSingleton<WorkerRuntime>();
@@ -39,15 +36,11 @@ public static class ModelWorkerExtensions
         builder.SuiteBus()
             .Register(x =>
             {
-                x.AddConsumer<GenerateTokensConsumer>();
                 x.AddConsumer<CancelGenerationConsumer>();
             })
-            .Endpoint((context, cfg) => cfg.ReceiveEndpoint(identity.Queue, e =>
-            {
-                e.ConfigureConsumer<GenerateTokensConsumer>(context);
-                e.ConfigureConsumer<CancelGenerationConsumer>(context);
-            }))
-            .HotEndpoint(PipelineAddresses.InstanceQueue(identity.Queue), shared: false, concurrency: 1, e => e.Handle<GenerateTokens, GenerateTokensConsumer>());
+            .InstanceEndpoint("suite-worker-events", (context, e) => e.ConfigureConsumer<CancelGenerationConsumer>(context))
+            .PipelineEndpoint(PipelineAddresses.InstanceQueue(identity.Queue), shared: false, concurrency: 1, e => e
+                .Handle<GenerateTokens, GenerateTokensHandler>((m, ex) => PipelineFailures.ToRequester(m.RequestId, m.ReplyAddress, $"worker {identity.WorkerId}", ex)));
         return builder;
     }
 

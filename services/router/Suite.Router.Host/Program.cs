@@ -3,7 +3,7 @@ using Suite.ServiceDefaults;
 using Suite.ServiceDefaults.Bus;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults("http://127.0.0.1:8082");
+builder.AddServiceDefaults("suite-router", "http://127.0.0.1:8082");
 builder.AddRouter();
 builder.AddSuiteBus();
 

@@ -3,10 +3,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Suite.Contracts;
 using Suite.Router.Consumers;
+using Suite.Router.Handlers;
 using Suite.Router.Policy;
 using Suite.Router.Registry;
 using Suite.ServiceDefaults.Bus;
-using Suite.ServiceDefaults.Bus.HotPath;
+using Suite.ServiceDefaults.Pipeline;
 using Suite.ServiceDefaults.Configuration;
 
 namespace Suite.Router;
@@ -24,18 +25,17 @@ public static class RouterExtensions
             .Register(x =>
             {
                 x.AddConsumer<WorkerHeartbeatConsumer>();
-                x.AddConsumer<RouteGenerationConsumer>();
                 x.AddConsumer<GetModelsConsumer>();
                 x.AddConsumer<RouterHealthConsumer>();
             })
             .InstanceEndpoint(QueueNames.Router, (context, e) => e.ConfigureConsumer<WorkerHeartbeatConsumer>(context))
             .Endpoint((context, cfg) => cfg.ReceiveEndpoint(QueueNames.Router, e =>
             {
-                e.ConfigureConsumer<RouteGenerationConsumer>(context);
                 e.ConfigureConsumer<GetModelsConsumer>(context);
                 e.ConfigureConsumer<RouterHealthConsumer>(context);
             }))
-            .HotEndpoint(PipelineAddresses.RouterQueue, shared: true, concurrency: Environment.ProcessorCount, e => e.Handle<RouteGeneration, RouteGenerationConsumer>());
+            .PipelineEndpoint(PipelineAddresses.RouterQueue, shared: true, concurrency: Environment.ProcessorCount, e => e
+                .Handle<RouteGeneration, RouteGenerationHandler>((m, ex) => PipelineFailures.ToRequester(m.RequestId, m.ReplyAddress, "router", ex)));
         return builder;
     }
 }

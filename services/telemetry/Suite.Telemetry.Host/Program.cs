@@ -4,7 +4,7 @@ using Suite.ServiceDefaults.Bus;
 using Suite.Telemetry.Apis;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults("http://127.0.0.1:8084");
+builder.AddServiceDefaults("suite-telemetry", "http://127.0.0.1:8084");
 builder.AddTelemetry();
 builder.AddSuiteBus();
 

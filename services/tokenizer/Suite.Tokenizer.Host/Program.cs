@@ -3,7 +3,7 @@ using Suite.ServiceDefaults;
 using Suite.ServiceDefaults.Bus;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults("http://127.0.0.1:8081");
+builder.AddServiceDefaults("suite-tokenizer", "http://127.0.0.1:8081");
 builder.AddTokenizer();
 builder.AddSuiteBus();
 

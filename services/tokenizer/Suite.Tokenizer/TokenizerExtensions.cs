@@ -5,8 +5,9 @@ using Microsoft.Extensions.Hosting;
 using Suite.Contracts;
 using Suite.Models.Catalog;
 using Suite.ServiceDefaults.Bus;
-using Suite.ServiceDefaults.Bus.HotPath;
+using Suite.ServiceDefaults.Pipeline;
 using Suite.Tokenizer.Consumers;
+using Suite.Tokenizer.Handlers;
 using Suite.Tokenizer.Registry;
 
 namespace Suite.Tokenizer;
@@ -25,7 +26,6 @@ public static class TokenizerExtensions
         builder.SuiteBus()
             .Register(x =>
             {
-                x.AddConsumer<PrepareGenerationConsumer>();
                 x.AddConsumer<TokenizeConsumer>();
                 x.AddConsumer<TokenizerEventsConsumer>();
                 x.AddConsumer<TokenizerHealthConsumer>();
@@ -33,11 +33,11 @@ public static class TokenizerExtensions
             .InstanceEndpoint(QueueNames.Tokenizer, (context, e) => e.ConfigureConsumer<TokenizerEventsConsumer>(context))
             .Endpoint((context, cfg) => cfg.ReceiveEndpoint(QueueNames.Tokenizer, e =>
             {
-                e.ConfigureConsumer<PrepareGenerationConsumer>(context);
                 e.ConfigureConsumer<TokenizeConsumer>(context);
                 e.ConfigureConsumer<TokenizerHealthConsumer>(context);
             }))
-            .HotEndpoint(PipelineAddresses.TokenizerQueue, shared: true, concurrency: Environment.ProcessorCount, e => e.Handle<PrepareGeneration, PrepareGenerationConsumer>());
+            .PipelineEndpoint(PipelineAddresses.TokenizerQueue, shared: true, concurrency: Environment.ProcessorCount, e => e
+                .Handle<PrepareGeneration, PrepareGenerationHandler>((m, ex) => PipelineFailures.ToRequester(m.RequestId, m.ReplyAddress, "tokenizer", ex)));
         return builder;
     }
 }

@@ -27,7 +27,7 @@ public static partial class SuiteSettings
     ];
 
     /// <summary>Read by .NET itself: where Kestrel listens, and which GC a control-plane process uses.</summary>
-    public static IReadOnlySet<string> RuntimeVariables { get; } = new HashSet<string>(StringComparer.Ordinal) { "ASPNETCORE_URLS", "DOTNET_gcServer" };
+    public static IReadOnlySet<string> RuntimeVariables { get; } = new HashSet<string>(StringComparer.Ordinal) { "ASPNETCORE_URLS", "DOTNET_gcServer", "OTEL_EXPORTER_OTLP_PROTOCOL" };
 
     /// <summary>Option settings: name → whether it is a list (indexed).</summary>
     public static IReadOnlyDictionary<string, bool> OptionSettings { get; } = OptionClasses
@@ -84,7 +84,7 @@ public static partial class SuiteSettings
     }
 
     // "SUITE_…" literals, and the device-visibility variables the native-library check reads (inside messages too).
-    [GeneratedRegex("\"(SUITE_[A-Z0-9_]+)\"|\\b((?:CUDA|ASCEND_RT)_VISIBLE_DEVICES)\\b")]
+    [GeneratedRegex("\"((?:SUITE|OTEL)_[A-Z0-9_]+)\"|\\b((?:CUDA|ASCEND_RT)_VISIBLE_DEVICES)\\b")]
     private static partial Regex VariableLiteral();
 
     [GeneratedRegex("^(.+__[A-Za-z]+)__[0-9]+$")]

@@ -1,5 +1,5 @@
 using Suite.Contracts;
-using Suite.Gateway.Streaming;
+using Suite.Gateway.Sessions;
 
 namespace Suite.Gateway.Tests.Streaming;
 

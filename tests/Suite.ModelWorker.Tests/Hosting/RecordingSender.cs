@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Suite.ServiceDefaults.Bus.HotPath;
+using Suite.ServiceDefaults.Pipeline;
 
 namespace Suite.ModelWorker.Tests.Hosting;
 

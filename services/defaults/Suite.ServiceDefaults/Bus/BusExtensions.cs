@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Suite.ServiceDefaults.Bus.HotPath;
+using Suite.ServiceDefaults.Pipeline;
 
 namespace Suite.ServiceDefaults.Bus;
 
@@ -43,24 +43,12 @@ public static class BusExtensions
             options.Transport = BusTransport.RabbitMq;
         }
 
-        if (configuration["SUITE_HOT_PATH"] is { Length: > 0 } hot)
-        {
-            options.HotPath = bool.Parse(hot);
-        }
-
         if (configuration["SUITE_BUS"] is { Length: > 0 } transport)
         {
             options.Transport = Enum.Parse<BusTransport>(transport, ignoreCase: true);
         }
 
         return options;
-    }
-
-    /// <summary>Where this deployment's pipeline messages go (hot path on RabbitMQ, else MassTransit).</summary>
-    public static PipelineAddresses PipelineAddresses(this IHostApplicationBuilder builder)
-    {
-        var options = builder.Configuration.ReadBusOptions();
-        return new PipelineAddresses(options.Transport == BusTransport.RabbitMq && options.HotPath);
     }
 
     /// <summary>Builds the bus. Call once, after every service has registered its consumers.</summary>
@@ -70,19 +58,7 @@ public static class BusExtensions
         registrations.Built = true;
         var options = builder.Configuration.ReadBusOptions();
         builder.Services.AddSingleton(Options.Create(options));
-        var addresses = builder.PipelineAddresses();
-        builder.Services.AddSingleton(addresses);
-        if (addresses.Hot)
-        {
-            // Started before the host reports started, so no heartbeat advertises a hot queue that does not exist yet.
-            builder.Services.AddSingleton(sp => new HotPathConnection(options, registrations.HotEndpoints, sp, sp.GetRequiredService<ILogger<HotPathConnection>>()));
-            builder.Services.AddHostedService(sp => sp.GetRequiredService<HotPathConnection>());
-            builder.Services.AddSingleton<IPipelineSender>(sp => new PipelineSender(sp.GetRequiredService<IBus>(), sp.GetRequiredService<HotPathConnection>()));
-        }
-        else
-        {
-            builder.Services.AddSingleton<IPipelineSender>(sp => new PipelineSender(sp.GetRequiredService<IBus>()));
-        }
+        AddPipeline(builder.Services, options, registrations.PipelineEndpoints);
 
         // The host must not report started before exchanges and queues exist, or first messages are dropped.
         builder.Services.Configure<MassTransitHostOptions>(o =>
@@ -130,6 +106,29 @@ public static class BusExtensions
             }
         });
         return builder;
+    }
+
+    /// <summary>
+    /// The request pipeline: the same endpoints and dispatcher on either transport. The transport is a hosted service
+    /// registered before MassTransit's, so it is consuming before the host reports started and no heartbeat advertises
+    /// a queue that does not exist yet.
+    /// </summary>
+    private static void AddPipeline(IServiceCollection services, BusOptions options, IReadOnlyList<PipelineEndpoint> endpoints)
+    {
+        services.AddSingleton<PipelineDispatcher>();
+        services.AddSingleton<IPipelineSender, PipelineSender>();
+        if (options.Transport == BusTransport.RabbitMq)
+        {
+            services.AddSingleton(sp => new RabbitMqPipelineTransport(options, endpoints, new Lazy<PipelineDispatcher>(sp.GetRequiredService<PipelineDispatcher>), sp.GetRequiredService<ILogger<RabbitMqPipelineTransport>>()));
+            services.AddSingleton<IPipelineTransport>(sp => sp.GetRequiredService<RabbitMqPipelineTransport>());
+            services.AddHostedService(sp => sp.GetRequiredService<RabbitMqPipelineTransport>());
+        }
+        else
+        {
+            services.AddSingleton(sp => new InMemoryPipelineTransport(endpoints, new Lazy<PipelineDispatcher>(sp.GetRequiredService<PipelineDispatcher>), sp.GetRequiredService<ILogger<InMemoryPipelineTransport>>()));
+            services.AddSingleton<IPipelineTransport>(sp => sp.GetRequiredService<InMemoryPipelineTransport>());
+            services.AddHostedService(sp => sp.GetRequiredService<InMemoryPipelineTransport>());
+        }
     }
 
     private static bool IsDurable(SendContext context)

@@ -16,12 +16,6 @@ public sealed class BusOptions
     /// <summary>amqp://user:pass@host:port/vhost — used when Transport is RabbitMq.</summary>
     public string RabbitMqUri { get; set; } = "amqp://guest:guest@127.0.0.1:5672/";
 
-    /// <summary>
-    /// On RabbitMQ, carry the request pipeline's hops on plain queues through RabbitMQ.Client instead of MassTransit
-    /// (lower latency per hop). Every process of a deployment must agree.
-    /// </summary>
-    public bool HotPath { get; set; } = true;
-
     /// <summary>How many messages one receive endpoint handles at once.</summary>
     [Range(1, 4096)]
     public int ConcurrentMessageLimit { get; set; } = 64;

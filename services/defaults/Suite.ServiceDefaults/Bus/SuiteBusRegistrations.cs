@@ -1,5 +1,5 @@
 using MassTransit;
-using Suite.ServiceDefaults.Bus.HotPath;
+using Suite.ServiceDefaults.Pipeline;
 
 namespace Suite.ServiceDefaults.Bus;
 
@@ -14,7 +14,7 @@ public sealed class SuiteBusRegistrations
 
     internal List<Action<IBusRegistrationContext, IBusFactoryConfigurator>> Endpoints { get; } = [];
 
-    internal List<HotEndpoint> HotEndpoints { get; } = [];
+    internal List<PipelineEndpoint> PipelineEndpoints { get; } = [];
 
     internal bool Built { get; set; }
 
@@ -50,15 +50,15 @@ public sealed class SuiteBusRegistrations
         }));
 
     /// <summary>
-    /// Declares a hot-path queue (used only on RabbitMQ with the hot path on; see <see cref="PipelineAddresses"/>).
-    /// A shared queue is consumed by every instance of the service; otherwise it is this instance's own.
+    /// Declares a pipeline queue and its handlers, once for every transport (see <see cref="PipelineAddresses"/>). A
+    /// shared queue is consumed by every instance of the service; otherwise it is this instance's own.
     /// </summary>
-    public SuiteBusRegistrations HotEndpoint(string queue, bool shared, int concurrency, Action<HotEndpoint> configure)
+    public SuiteBusRegistrations PipelineEndpoint(string queue, bool shared, int concurrency, Action<PipelineEndpoint> configure)
     {
         EnsureOpen();
-        var endpoint = new HotEndpoint(queue, shared, concurrency);
+        var endpoint = new PipelineEndpoint(queue, shared, concurrency);
         configure(endpoint);
-        HotEndpoints.Add(endpoint);
+        PipelineEndpoints.Add(endpoint);
         return this;
     }
 

@@ -7,8 +7,8 @@ public sealed record WorkerIdentity(string WorkerId, string Pool, string Backend
 {
     public string Queue => QueueNames.Worker(WorkerId);
 
-    /// <summary>Where the router sends this worker's requests: its MassTransit queue, or its hot-path queue.</summary>
-    public Uri Address { get; init; } = QueueNames.Address(QueueNames.Worker(WorkerId));
+    /// <summary>Where the router sends this worker's requests: its own pipeline queue.</summary>
+    public Uri Address { get; init; } = Suite.ServiceDefaults.Pipeline.PipelineAddresses.Address(Suite.ServiceDefaults.Pipeline.PipelineAddresses.InstanceQueue(QueueNames.Worker(WorkerId)));
 
     public static WorkerIdentity From(ModelWorkerOptions options)
     {

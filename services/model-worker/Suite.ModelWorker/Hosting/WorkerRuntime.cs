@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 using Suite.Contracts;
 using Suite.ModelWorker.Backends;
 using Suite.ModelWorker.Streaming;
-using Suite.ServiceDefaults.Bus.HotPath;
+using Suite.ServiceDefaults.Errors;
+using Suite.ServiceDefaults.Pipeline;
 
 namespace Suite.ModelWorker.Hosting;
 
@@ -40,13 +41,13 @@ public sealed partial class WorkerRuntime(WorkerIdentity identity, IPipelineSend
         var backend = _backend;
         if (backend is null)
         {
-            await sender.SendAsync(request.ReplyAddress, Failure(request, 503, "service_unavailable", "The worker is still loading its model.", retryAfter: 2), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await sender.SendAsync(request.ReplyAddress, Failure(request, PipelineErrors.WorkerLoading), cancellationToken: cancellationToken).ConfigureAwait(false);
             return;
         }
 
         if (!string.Equals(request.Model, backend.Model.Id, StringComparison.Ordinal))
         {
-            await sender.SendAsync(request.ReplyAddress, Failure(request, 404, "invalid_request_error", $"The model '{request.Model}' is not served by worker {Identity.WorkerId}.", code: "model_not_found"), cancellationToken: cancellationToken).ConfigureAwait(false);
+            await sender.SendAsync(request.ReplyAddress, Failure(request, PipelineErrors.ModelNotServedHere(request.Model, Identity.WorkerId)), cancellationToken: cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -82,12 +83,12 @@ public sealed partial class WorkerRuntime(WorkerIdentity identity, IPipelineSend
             }
             catch (BackendFullException e)
             {
-                _ = SendQuietlyAsync(request.ReplyAddress, Failure(request, 503, "service_unavailable", e.Message, retryAfter: 1, code: "worker_overloaded"));
+                _ = SendQuietlyAsync(request.ReplyAddress, Failure(request, PipelineErrors.WorkerOverloaded(e.Message)));
                 return;
             }
             catch (ArgumentException e)
             {
-                _ = SendQuietlyAsync(request.ReplyAddress, Failure(request, 400, "invalid_request_error", e.Message, param: "messages", code: "context_length_exceeded"));
+                _ = SendQuietlyAsync(request.ReplyAddress, Failure(request, PipelineErrors.Invalid(e.Message, "messages", "context_length_exceeded")));
                 return;
             }
 
@@ -200,8 +201,7 @@ public sealed partial class WorkerRuntime(WorkerIdentity identity, IPipelineSend
         }
     }
 
-    private GenerationFailed Failure(GenerateTokens request, int status, string type, string message, int? retryAfter = null, string? param = null, string? code = null)
-        => new(request.RequestId, status, type, message, param, code, retryAfter, Identity.WorkerId);
+    private GenerationFailed Failure(GenerateTokens request, PipelineError error) => new(request.RequestId, error, Identity.WorkerId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Stream of request {RequestId} failed")]
     private static partial void LogPumpFailed(ILogger logger, Exception exception, Guid requestId);

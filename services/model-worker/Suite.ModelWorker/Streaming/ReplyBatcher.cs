@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Suite.Contracts;
-using Suite.ServiceDefaults.Bus.HotPath;
+using Suite.ServiceDefaults.Pipeline;
 
 namespace Suite.ModelWorker.Streaming;
 

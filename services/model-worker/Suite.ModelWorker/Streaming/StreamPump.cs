@@ -2,7 +2,8 @@ using System.Text;
 using Suite.Contracts;
 using Suite.ModelWorker.Backends;
 using Suite.ModelWorker.Hosting;
-using Suite.ServiceDefaults.Bus.HotPath;
+using Suite.ServiceDefaults.Errors;
+using Suite.ServiceDefaults.Pipeline;
 
 namespace Suite.ModelWorker.Streaming;
 
@@ -111,7 +112,7 @@ public sealed class StreamPump(
 
         if (outcome.Reason == FinishReason.Error)
         {
-            await sender.SendAsync(request.ReplyAddress, new GenerationFailed(request.RequestId, 500, "server_error", $"The engine failed: {outcome.Error}", null, "engine_error", null, identity.WorkerId)).ConfigureAwait(false);
+            await sender.SendAsync(request.ReplyAddress, new GenerationFailed(request.RequestId, PipelineErrors.EngineFailed(outcome.Error ?? "unknown"), identity.WorkerId)).ConfigureAwait(false);
             return;
         }
 

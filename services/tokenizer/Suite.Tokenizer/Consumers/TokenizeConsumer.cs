@@ -1,5 +1,6 @@
 using MassTransit;
 using Suite.Contracts;
+using Suite.ServiceDefaults.Errors;
 using Suite.Tokenizer.Registry;
 
 namespace Suite.Tokenizer.Consumers;
@@ -21,7 +22,7 @@ public sealed class TokenizeConsumer(PromptEncoder encoder, TokenizerRegistry re
         var request = context.Message;
         if (!registry.TryGet(request.Model, out var model))
         {
-            return context.RespondAsync(new TokenizerError(404, "invalid_request_error", $"The model '{request.Model}' does not exist.", "model", "model_not_found"));
+            return context.RespondAsync(PipelineErrors.ModelNotFound(request.Model));
         }
 
         var vocabulary = model.Tokenizer.VocabularySize;
@@ -29,7 +30,7 @@ public sealed class TokenizeConsumer(PromptEncoder encoder, TokenizerRegistry re
         {
             if (token < 0 || token >= vocabulary)
             {
-                return context.RespondAsync(new TokenizerError(400, "invalid_request_error", $"Token id {token} is outside the vocabulary (0..{vocabulary - 1}).", "tokens", null));
+                return context.RespondAsync(PipelineErrors.TokenOutsideVocabulary(token, "tokens", vocabulary, "tokens"));
             }
         }
 

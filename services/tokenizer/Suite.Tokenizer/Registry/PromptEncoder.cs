@@ -1,4 +1,5 @@
 using Suite.Contracts;
+using Suite.ServiceDefaults.Errors;
 
 namespace Suite.Tokenizer.Registry;
 
@@ -12,7 +13,7 @@ public sealed class PromptEncoder(TokenizerRegistry registry)
     {
         if (!registry.TryGet(modelId, out var model))
         {
-            return EncodeResult.Fail(new TokenizerError(404, "invalid_request_error", $"The model '{modelId}' does not exist.", "model", "model_not_found"));
+            return EncodeResult.Fail(PipelineErrors.ModelNotFound(modelId));
         }
 
         if (input.PromptTokens is { } given)
@@ -21,7 +22,7 @@ public sealed class PromptEncoder(TokenizerRegistry registry)
             var bad = Array.FindIndex(given, t => t < 0 || t >= vocabulary);
             if (bad >= 0)
             {
-                return EncodeResult.Fail(new TokenizerError(400, "invalid_request_error", $"Token id {given[bad]} at prompt[{bad}] is outside the vocabulary (0..{vocabulary - 1}).", "prompt", "invalid_value"));
+                return EncodeResult.Fail(PipelineErrors.TokenOutsideVocabulary(given[bad], $"prompt[{bad}]", vocabulary, "prompt"));
             }
 
             return CheckLength(model, given, null, maxTokens, "prompt", enforceContextLength);
@@ -35,7 +36,7 @@ public sealed class PromptEncoder(TokenizerRegistry registry)
             var template = model.Tokenizer.ChatTemplate;
             if (template is null)
             {
-                return EncodeResult.Fail(new TokenizerError(400, "invalid_request_error", $"The model '{modelId}' has no chat template; use /v1/completions with a prompt.", "messages", "chat_template_missing"));
+                return EncodeResult.Fail(PipelineErrors.NoChatTemplate(modelId));
             }
 
             try
@@ -44,7 +45,7 @@ public sealed class PromptEncoder(TokenizerRegistry registry)
             }
             catch (ArgumentException e)
             {
-                return EncodeResult.Fail(new TokenizerError(400, "invalid_request_error", e.Message, "messages", null));
+                return EncodeResult.Fail(PipelineErrors.Invalid(e.Message, "messages"));
             }
 
             // The template already wrote BOS where the model wants it.
@@ -62,7 +63,7 @@ public sealed class PromptEncoder(TokenizerRegistry registry)
         }
         catch (ArgumentException e)
         {
-            return EncodeResult.Fail(new TokenizerError(400, "invalid_request_error", e.Message, input.Messages is null ? "prompt" : "messages", null));
+            return EncodeResult.Fail(PipelineErrors.Invalid(e.Message, input.Messages is null ? "prompt" : "messages"));
         }
 
         return CheckLength(model, tokens, rendered, maxTokens, input.Messages is null ? "prompt" : "messages", enforceContextLength);
@@ -73,16 +74,14 @@ public sealed class PromptEncoder(TokenizerRegistry registry)
         var maxLength = registry.MaxModelLength(model);
         if (enforce && tokens.Length == 0)
         {
-            return EncodeResult.Fail(new TokenizerError(400, "invalid_request_error", $"The {what} is empty: it produced no tokens.", what, "empty_prompt"));
+            return EncodeResult.Fail(PipelineErrors.EmptyPrompt(what));
         }
 
-        var requested = tokens.Length + (maxTokens ?? 0);
+        // In 64 bits: a max_tokens near int.MaxValue must be refused, not overflow into a small sum.
+        var requested = tokens.Length + (long)(maxTokens ?? 0);
         if (enforce && (tokens.Length >= maxLength || (maxTokens is not null && requested > maxLength)))
         {
-            var message = maxTokens is null
-                ? $"This model's maximum context length is {maxLength} tokens. However, your {what} resulted in {tokens.Length} tokens. Please reduce the length of the {what}."
-                : $"This model's maximum context length is {maxLength} tokens. However, you requested {requested} tokens ({tokens.Length} in the {what}, {maxTokens} in the completion). Please reduce the length of the {what} or completion.";
-            return EncodeResult.Fail(new TokenizerError(400, "invalid_request_error", message, what, "context_length_exceeded"));
+            return EncodeResult.Fail(PipelineErrors.ContextLengthExceeded(maxLength, tokens.Length, maxTokens, what));
         }
 
         return new EncodeResult(tokens, maxLength, rendered, null);

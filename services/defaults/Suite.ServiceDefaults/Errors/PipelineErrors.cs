@@ -1,0 +1,75 @@
+using Suite.Contracts;
+
+namespace Suite.ServiceDefaults.Errors;
+
+/// <summary>
+/// Every error the pipeline reports, named once: services build their failures here, so a client reads the same type,
+/// code and wording whichever service refused, and a test can name what it expects.
+/// </summary>
+public static class PipelineErrors
+{
+    public static PipelineError Invalid(string message, string? param = null, string? code = null)
+        => new(400, ErrorTypes.InvalidRequest, message, param, code);
+
+    public static PipelineError ModelNotFound(string model)
+        => new(404, ErrorTypes.InvalidRequest, $"The model `{model}` does not exist or you do not have access to it.", "model", "model_not_found");
+
+    public static PipelineError NoChatTemplate(string model)
+        => Invalid($"The model '{model}' has no chat template; use /v1/completions with a prompt.", "messages", "chat_template_missing");
+
+    public static PipelineError EmptyPrompt(string what)
+        => Invalid($"The {what} is empty: it produced no tokens.", what, "empty_prompt");
+
+    public static PipelineError TokenOutsideVocabulary(int token, string where, int vocabulary, string param)
+        => Invalid($"Token id {token} at {where} is outside the vocabulary (0..{vocabulary - 1}).", param, "invalid_value");
+
+    public static PipelineError ContextLengthExceeded(int maxLength, int promptTokens, long? maxTokens, string what)
+        => Invalid(
+            maxTokens is null
+                ? $"This model's maximum context length is {maxLength} tokens. However, your {what} resulted in {promptTokens} tokens. Please reduce the length of the {what}."
+                : $"This model's maximum context length is {maxLength} tokens. However, you requested {promptTokens + maxTokens.Value} tokens ({promptTokens} in the {what}, {maxTokens} in the completion). Please reduce the length of the {what} or completion.",
+            what,
+            "context_length_exceeded");
+
+    public static PipelineError LoneSurrogate(string detail)
+        => Invalid($"The request contains a string with a lone UTF-16 surrogate escape (half of a character), which is not valid text. ({detail})", null, "invalid_unicode");
+
+    public static PipelineError Unauthorized(string message)
+        => new(401, ErrorTypes.Authentication, message, null, "invalid_api_key");
+
+    public static PipelineError GatewayBusy(int limit)
+        => new(429, ErrorTypes.RateLimitExceeded, $"The gateway has {limit} requests in flight; retry shortly.", null, "rate_limit_exceeded", 1);
+
+    public static PipelineError ServiceDown(string service)
+        => new(503, ErrorTypes.ServiceUnavailable, $"The {service} service is down; retry shortly.", null, $"{service}_unavailable", 2);
+
+    public static PipelineError RouterUnavailable { get; } = new(503, ErrorTypes.ServiceUnavailable, "The router service is not answering; retry shortly.", null, "router_unavailable", 2);
+
+    public static PipelineError PipelineUnavailable { get; } = new(503, ErrorTypes.ServiceUnavailable, "The request pipeline is unavailable (the message bus is reconnecting); retry shortly.", null, "pipeline_unavailable", 1);
+
+    public static PipelineError NoWorker(string model, int retryAfter)
+        => new(503, ErrorTypes.ServiceUnavailable, $"No worker serving '{model}' is up right now; retry shortly.", null, "no_worker", retryAfter);
+
+    public static PipelineError FleetAtCapacity(string model, int retryAfter)
+        => new(503, ErrorTypes.ServiceUnavailable, $"Every worker serving '{model}' is at capacity; retry shortly.", null, "overloaded", retryAfter);
+
+    public static PipelineError WorkerOverloaded(string message)
+        => new(503, ErrorTypes.ServiceUnavailable, message, null, "worker_overloaded", 1);
+
+    public static PipelineError WorkerLoading { get; } = new(503, ErrorTypes.ServiceUnavailable, "The worker is still loading its model.", null, "worker_loading", 2);
+
+    public static PipelineError WorkerLost(string reason)
+        => new(503, ErrorTypes.ServiceUnavailable, $"The request could not be completed: {reason}, and no attempts are left.", null, "worker_lost", 1);
+
+    public static PipelineError ModelNotServedHere(string model, string workerId)
+        => new(404, ErrorTypes.InvalidRequest, $"The model '{model}' is not served by worker {workerId}.", "model", "model_not_found");
+
+    public static PipelineError PipelineTimeout(string message)
+        => new(504, ErrorTypes.Timeout, message, null, "pipeline_timeout", 1);
+
+    public static PipelineError EngineFailed(string detail)
+        => new(500, ErrorTypes.ServerError, $"The engine failed: {detail}", null, "engine_error");
+
+    public static PipelineError Internal(string service, Exception exception)
+        => new(500, ErrorTypes.ServerError, $"The {service} failed while handling the request ({exception.GetType().Name}).", null, "internal_error");
+}
