@@ -59,12 +59,12 @@ public sealed partial class AutoscalingTests(RenderedManifests manifests)
     }
 
     [Fact]
-    public void Scaling_queries_read_metrics_the_telemetry_service_exports_for_that_pool()
+    public async Task Scaling_queries_read_metrics_the_telemetry_service_exports_for_that_pool()
     {
         foreach (var (render, objects, worker) in Workers)
         {
             var pool = worker.Value("Worker__Pool")!;
-            var exported = ExportedMetrics(pool);
+            var exported = await ExportedMetricsAsync(pool);
             var scaled = objects.Single(o => o.Kind == "ScaledObject" && o.Spec.GetProperty("scaleTargetRef").GetProperty("name").GetString() == worker.Name);
             var prometheus = Triggers(scaled).Where(t => t.GetProperty("type").GetString() == "prometheus").ToList();
             Assert.NotEmpty(prometheus);
@@ -122,13 +122,13 @@ public sealed partial class AutoscalingTests(RenderedManifests manifests)
     }
 
     /// <summary>/metrics as the telemetry service renders it after one heartbeat from a worker of <paramref name="pool"/>.</summary>
-    private static string ExportedMetrics(string pool)
+    private static Task<string> ExportedMetricsAsync(string pool)
     {
         var metrics = new SuiteMetrics();
         metrics.Observe(new WorkerHeartbeat(
             $"{pool}-0", new Uri("queue:suite-worker-x"), "cpu", pool, "m", false, "CPU", 16, 3, 2, 256, 4096, 100, 4096, 0.01, 0.01,
             DateTimeOffset.UtcNow, new ModelDescription("m", "suite", 4096, 100, false, "test", DateTimeOffset.UtcNow)));
-        return metrics.Render();
+        return metrics.RenderAsync();
     }
 
     private static IEnumerable<JsonElement> Triggers(ManifestObject scaled) => scaled.Spec.GetProperty("triggers").EnumerateArray();

@@ -77,22 +77,25 @@ public sealed partial class WorkerRuntime(WorkerIdentity identity, IPipelineSend
             }
 
             ISequence sequence;
+            var activity = Tracing.WorkerTracing.StartGenerate(request, Identity, backend.Info);
             try
             {
                 sequence = backend.Schedule(new SequenceRequest(request.RequestId, prefix, request.Sampling, maxNew, request.Limits.IgnoreEos, request.Priority));
             }
             catch (BackendFullException e)
             {
+                activity?.Dispose();
                 _ = SendQuietlyAsync(request.ReplyAddress, Failure(request, PipelineErrors.WorkerOverloaded(e.Message)));
                 return;
             }
             catch (ArgumentException e)
             {
+                activity?.Dispose();
                 _ = SendQuietlyAsync(request.ReplyAddress, Failure(request, PipelineErrors.Invalid(e.Message, "messages", "context_length_exceeded")));
                 return;
             }
 
-            held = new HeldSequence(request.RequestId, attempt, request.ReplyAddress, sequence);
+            held = new HeldSequence(request.RequestId, attempt, request.ReplyAddress, sequence, activity);
             _active[request.RequestId] = held;
         }
 

@@ -55,6 +55,8 @@ public sealed class ReplyBatcher(IPipelineSender sender)
 
     private async Task RunAsync(Uri address, Channel<(TokensGenerated Chunk, TaskCompletionSource Sent)> queue)
     {
+        // A batch carries many requests' chunks: it belongs to no one request's trace.
+        System.Diagnostics.Activity.Current = null;
         var pending = new List<(TokensGenerated Chunk, TaskCompletionSource Sent)>();
         var streams = new HashSet<Guid>();
         while (true)

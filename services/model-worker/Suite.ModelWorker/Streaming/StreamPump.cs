@@ -101,6 +101,8 @@ public sealed class StreamPump(
         }
 
         var outcome = await sequence.Completion.ConfigureAwait(false);
+        var reason = stoppedByString ? FinishReason.Stop : outcome.Reason;
+        Tracing.WorkerTracing.End(held.Activity, outcome, reason, continuation.GeneratedTokens.Length + sentTokens);
         if (!stoppedByString && outcome.Reason != FinishReason.Error)
         {
             decoder.Flush(text);
@@ -117,7 +119,6 @@ public sealed class StreamPump(
         }
 
         latency.Observe(outcome.FirstTokenSeconds, outcome.InterTokenSeconds);
-        var reason = stoppedByString ? FinishReason.Stop : outcome.Reason;
         var timings = new WorkerTimings(outcome.QueueSeconds, outcome.PrefillSeconds, outcome.FirstTokenSeconds, outcome.DecodeSeconds, outcome.InterTokenSeconds);
         await sender.SendAsync(request.ReplyAddress, new GenerationCompleted(request.RequestId, reason, request.PromptTokens.Length, continuation.GeneratedTokens.Length + sentTokens, index, identity.WorkerId, backend.Info.Name, backend.Info.Simulated, timings, continuation.Attempt)).ConfigureAwait(false);
     }

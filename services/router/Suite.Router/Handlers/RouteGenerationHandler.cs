@@ -13,8 +13,11 @@ namespace Suite.Router.Handlers;
 /// </summary>
 public sealed class RouteGenerationHandler(WorkerRegistry registry, IRoutingPolicy policy, IOptions<RouterOptions> options, IPipelineSender sender) : IPipelineHandler<RouteGeneration>
 {
+    private static readonly System.Diagnostics.ActivitySource Source = new("Suite.Router");
+
     public async Task HandleAsync(RouteGeneration request, CancellationToken cancellationToken)
     {
+        using var activity = Source.StartActivity($"route {request.Model}");
         var (candidates, worker) = Pick(request);
         if (worker is null && !registry.IsWarm)
         {
@@ -31,11 +34,27 @@ public sealed class RouteGenerationHandler(WorkerRegistry registry, IRoutingPoli
                 : registry.IsKnownModel(request.Model)
                     ? PipelineErrors.NoWorker(request.Model, retryAfter)
                     : PipelineErrors.ModelNotFound(request.Model);
+            activity?.SetTag("error.type", error.Code);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error.Message);
             await sender.SendAsync(request.ReplyAddress, new GenerationFailed(request.RequestId, error, null), cancellationToken: cancellationToken).ConfigureAwait(false);
             return;
         }
 
         worker.Assigned();
+        if (activity is { IsAllDataRequested: true })
+        {
+            // Which worker, and why: the policy's view of it when it was chosen.
+            activity.SetTag("gen_ai.request.model", request.Model);
+            activity.SetTag("suite.router.policy", policy.GetType().Name);
+            activity.SetTag("suite.router.candidates", candidates.Count);
+            activity.SetTag("suite.router.worker", worker.Heartbeat.WorkerId);
+            activity.SetTag("suite.router.backend", worker.Heartbeat.Backend);
+            activity.SetTag("suite.router.pool", worker.Heartbeat.Pool);
+            activity.SetTag("suite.router.worker_load", worker.Load);
+            activity.SetTag("suite.router.worker_slots", worker.Heartbeat.MaxSequences);
+            activity.SetTag("suite.attempt", request.Continuation.Attempt);
+        }
+
         await sender.SendAsync(worker.Heartbeat.Address, new GenerateTokens(
             request.RequestId,
             request.Model,

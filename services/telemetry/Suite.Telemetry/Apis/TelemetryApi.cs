@@ -11,7 +11,11 @@ public static class TelemetryApi
 {
     public static IEndpointRouteBuilder MapTelemetryApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/metrics", (SuiteMetrics metrics) => Results.Text(metrics.Render(), PrometheusText.ContentType));
+        app.MapGet("/metrics", async (HttpContext context, SuiteMetrics metrics) =>
+        {
+            context.Response.ContentType = SuiteMetrics.ContentType;
+            await metrics.WriteAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        });
         app.MapGet("/v1/telemetry/backends", (SuiteMetrics metrics) => Results.Json(BackendComparison.Build(metrics)));
         app.MapDashboardApi();
         return app;

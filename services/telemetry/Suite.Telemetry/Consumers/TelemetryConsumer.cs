@@ -8,8 +8,12 @@ namespace Suite.Telemetry.Consumers;
 /// <summary>Turns lifecycle events into metrics; answers health probes.</summary>
 public sealed class TelemetryConsumer(SuiteMetrics metrics, FleetTimeSeries series) : IConsumer<RequestCompleted>, IConsumer<HealthProbe>
 {
+    private static readonly System.Diagnostics.ActivitySource Source = new("Suite.Telemetry");
+
     public Task Consume(ConsumeContext<RequestCompleted> context)
     {
+        using var activity = Source.StartActivity("record request");
+        activity?.SetTag("gen_ai.request.model", context.Message.Model);
         metrics.Record(context.Message);
         series.Record(RequestSample.From(context.Message));
         return Task.CompletedTask;

@@ -20,20 +20,17 @@ public sealed record BackendComparison(
         var keys = live.Select(w => (w.Model, w.Backend)).ToHashSet();
         return keys.OrderBy(k => k.Model, StringComparer.Ordinal).ThenBy(k => k.Backend, StringComparer.Ordinal).Select(k =>
         {
-            string[] labels = [k.Model, k.Backend];
-            var (requests, _) = metrics.EndToEnd.Totals(labels);
-            var (_, decodeSeconds) = metrics.DecodeTime.Totals(labels);
-            var generated = metrics.GenerationTokens.Value(labels);
+            var (requests, generated, decodeSeconds, ttftP50, ttftP99, itlP50, itlP99) = metrics.Stats(k.Model, k.Backend)?.Read() ?? default;
             return new BackendComparison(
                 k.Model,
                 k.Backend,
                 live.Any(w => w.Backend == k.Backend && w.Simulated),
                 live.Count(w => w.Model == k.Model && w.Backend == k.Backend),
                 requests,
-                metrics.TimeToFirstToken.Quantile(labels, 0.5),
-                metrics.TimeToFirstToken.Quantile(labels, 0.99),
-                metrics.InterTokenLatency.Quantile(labels, 0.5),
-                metrics.InterTokenLatency.Quantile(labels, 0.99),
+                ttftP50,
+                ttftP99,
+                itlP50,
+                itlP99,
                 generated,
                 decodeSeconds > 0 ? generated / decodeSeconds : 0);
         }).ToList();

@@ -1,19 +1,22 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
+using Prometheus;
 using Suite.Contracts;
 
 namespace Suite.Telemetry.Metrics;
 
 /// <summary>
-/// Every metric the suite exposes. Names follow vLLM's (<c>vllm:*</c>) so existing dashboards work; labels are
-/// <c>model_name</c> (as vLLM) and <c>backend</c> (cpu, cuda, cann, sim), plus <c>pool</c> on the gauges. Latency
-/// histograms are fed by one <see cref="RequestCompleted"/> event per request; running/waiting/KV gauges by worker
-/// heartbeats.
+/// Every metric the suite exposes on <c>/metrics</c>, kept by prometheus-net, with vLLM's <c>vllm:*</c> names so existing
+/// dashboards work (see <see cref="VllmNames"/> for how the colon survives).
+/// Labels are <c>model_name</c> (as vLLM) and <c>backend</c> (cpu, cuda, cann, sim), plus <c>pool</c> on the gauges.
+/// Latency histograms are fed by one <see cref="RequestCompleted"/> event per request; running/waiting/KV gauges by
+/// worker heartbeats, set just before each scrape.
 /// </summary>
 public sealed class SuiteMetrics
 {
+    public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
+
     private static readonly string[] ModelBackend = ["model_name", "backend"];
     private static readonly string[] ModelBackendPool = ["model_name", "backend", "pool"];
     private static readonly double[] LatencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 20.0, 40.0, 80.0, 160.0, 640.0, 2560.0];
@@ -21,73 +24,93 @@ public sealed class SuiteMetrics
     private static readonly double[] RequestBuckets = [0.01, 0.05, 0.1, 0.3, 0.5, 0.8, 1.0, 1.5, 2.0, 2.5, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 50.0, 60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 7680.0];
     private static readonly long HeartbeatTimeout = 3 * Stopwatch.Frequency;
 
+    private readonly CollectorRegistry _registry = Prometheus.Metrics.NewCustomRegistry();
     private readonly ConcurrentDictionary<string, (WorkerHeartbeat Heartbeat, long At)> _workers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Model, string Backend), BackendStats> _stats = new();
+    private readonly Histogram _timeToFirstToken;
+    private readonly Histogram _interTokenLatency;
+    private readonly Histogram _endToEnd;
+    private readonly Histogram _queueTime;
+    private readonly Histogram _prefillTime;
+    private readonly Histogram _decodeTime;
+    private readonly Counter _promptTokens;
+    private readonly Counter _generationTokens;
+    private readonly Counter _requestSuccess;
+    private readonly Counter _requestErrors;
+    private readonly Counter _streamChunks;
+    private readonly Counter _chunkMessages;
+    private readonly Counter _failovers;
+    private readonly Gauge _running;
+    private readonly Gauge _waiting;
+    private readonly Gauge _kvUsage;
+    private readonly Gauge _liveWorkers;
+    private readonly HashSet<string[]> _published = new(LabelsComparer.Instance);
 
-    public Histogram TimeToFirstToken { get; } = new("vllm:time_to_first_token_seconds", "Time from request arrival at the gateway to the first generated token reaching it.", ModelBackend, LatencyBuckets);
+    public SuiteMetrics()
+    {
+        var factory = Prometheus.Metrics.WithCustomRegistry(_registry);
+        Histogram NewHistogram(string name, string help, double[] buckets) => factory.CreateHistogram(VllmNames.Internal(name), help, new HistogramConfiguration { LabelNames = ModelBackend, Buckets = buckets });
+        Counter NewCounter(string name, string help, string[] labels) => factory.CreateCounter(VllmNames.Internal(name), help, new CounterConfiguration { LabelNames = labels });
+        Gauge NewGauge(string name, string help, string[] labels) => factory.CreateGauge(VllmNames.Internal(name), help, new GaugeConfiguration { LabelNames = labels });
 
-    public Histogram InterTokenLatency { get; } = new("vllm:inter_token_latency_seconds", "Time between consecutive generated tokens of a sequence, as seen by the worker.", ModelBackend, TokenGapBuckets);
+        _timeToFirstToken = NewHistogram("vllm:time_to_first_token_seconds", "Time from request arrival at the gateway to the first generated token reaching it.", LatencyBuckets);
+        _interTokenLatency = NewHistogram("vllm:inter_token_latency_seconds", "Time between consecutive generated tokens of a sequence, as seen by the worker.", TokenGapBuckets);
+        _endToEnd = NewHistogram("vllm:e2e_request_latency_seconds", "Time from request arrival at the gateway to its last byte.", RequestBuckets);
+        _queueTime = NewHistogram("vllm:request_queue_time_seconds", "Time a sequence waited on its worker for a batch slot.", RequestBuckets);
+        _prefillTime = NewHistogram("vllm:request_prefill_time_seconds", "Time the worker spent on a sequence's prompt.", RequestBuckets);
+        _decodeTime = NewHistogram("vllm:request_decode_time_seconds", "Time the worker spent generating a sequence's tokens.", RequestBuckets);
+        _promptTokens = NewCounter("vllm:prompt_tokens_total", "Prompt tokens processed.", ModelBackend);
+        _generationTokens = NewCounter("vllm:generation_tokens_total", "Tokens generated.", ModelBackend);
+        _requestSuccess = NewCounter("vllm:request_success_total", "Requests finished, by finish reason.", ["model_name", "backend", "finished_reason"]);
+        _requestErrors = NewCounter("suite:request_errors_total", "Requests that ended in an error, by HTTP status.", ["model_name", "status"]);
+        _streamChunks = NewCounter("suite:stream_chunks_total", "Chunk messages that carried generated tokens from workers to gateways (bus messages per token = chunks / tokens).", ModelBackend);
+        _chunkMessages = NewCounter("suite:chunk_messages_total", "Bus messages that carried chunks to gateways; a batch shared by k streams counts 1/k for each.", ModelBackend);
+        _failovers = NewCounter("suite:failovers_total", "Requests resumed on another worker after theirs died.", ModelBackend);
 
-    public Histogram EndToEnd { get; } = new("vllm:e2e_request_latency_seconds", "Time from request arrival at the gateway to its last byte.", ModelBackend, RequestBuckets);
-
-    public Histogram QueueTime { get; } = new("vllm:request_queue_time_seconds", "Time a sequence waited on its worker for a batch slot.", ModelBackend, RequestBuckets);
-
-    public Histogram PrefillTime { get; } = new("vllm:request_prefill_time_seconds", "Time the worker spent on a sequence's prompt.", ModelBackend, RequestBuckets);
-
-    public Histogram DecodeTime { get; } = new("vllm:request_decode_time_seconds", "Time the worker spent generating a sequence's tokens.", ModelBackend, RequestBuckets);
-
-    public Counter PromptTokens { get; } = new("vllm:prompt_tokens_total", "Prompt tokens processed.", ModelBackend);
-
-    public Counter GenerationTokens { get; } = new("vllm:generation_tokens_total", "Tokens generated.", ModelBackend);
-
-    public Counter RequestSuccess { get; } = new("vllm:request_success_total", "Requests finished, by finish reason.", ["model_name", "backend", "finished_reason"]);
-
-    public Counter StreamChunks { get; } = new("suite:stream_chunks_total", "Chunk messages that carried generated tokens from workers to gateways (bus messages per token = chunks / tokens).", ModelBackend);
-
-    public Counter ChunkMessages { get; } = new("suite:chunk_messages_total", "Bus messages that carried chunks to gateways; a batch shared by k streams counts 1/k for each.", ModelBackend);
-
-    public Counter Failovers { get; } = new("suite:failovers_total", "Requests resumed on another worker after theirs died.", ModelBackend);
-
-    public Counter RequestErrors { get; } = new("suite:request_errors_total", "Requests that ended in an error, by HTTP status.", ["model_name", "status"]);
+        // Per pool as well as per backend: a pool is what an autoscaler scales (KEDA reads num_requests_waiting{pool}).
+        _running = NewGauge("vllm:num_requests_running", "Sequences in a running batch.", ModelBackendPool);
+        _waiting = NewGauge("vllm:num_requests_waiting", "Sequences waiting for a batch slot.", ModelBackendPool);
+        _kvUsage = NewGauge("vllm:kv_cache_usage_perc", "KV cache use, 0 to 1.", ModelBackendPool);
+        _liveWorkers = NewGauge("suite:workers", "Live workers by pool; simulated=\"true\" marks the simulator backend.", ["model_name", "backend", "pool", "simulated"]);
+        _registry.AddBeforeCollectCallback(SetGauges);
+    }
 
     public void Record(RequestCompleted e)
     {
-        string[] labels = [e.Model, e.Backend.Length == 0 ? "none" : e.Backend];
         if (e.StatusCode >= 400)
         {
-            RequestErrors.Add([e.Model, e.StatusCode.ToString(CultureInfo.InvariantCulture)]);
+            _requestErrors.WithLabels(e.Model, e.StatusCode.ToString(CultureInfo.InvariantCulture)).Inc();
             return;
         }
 
+        var backend = e.Backend.Length == 0 ? "none" : e.Backend;
+        var stats = _stats.GetOrAdd((e.Model, backend), _ => new BackendStats());
+        stats.Record(e);
         if (e.TimeToFirstTokenSeconds is { } ttft)
         {
-            TimeToFirstToken.Observe(labels, ttft);
+            _timeToFirstToken.WithLabels(e.Model, backend).Observe(ttft);
         }
 
-        if (e.InterTokenSeconds.Length > 0)
+        var gaps = _interTokenLatency.WithLabels(e.Model, backend);
+        foreach (var gap in e.InterTokenSeconds)
         {
-            Span<double> gaps = e.InterTokenSeconds.Length <= 4096 ? stackalloc double[e.InterTokenSeconds.Length] : new double[e.InterTokenSeconds.Length];
-            for (var i = 0; i < gaps.Length; i++)
-            {
-                gaps[i] = e.InterTokenSeconds[i];
-            }
-
-            InterTokenLatency.Observe(labels, gaps);
+            gaps.Observe(gap);
         }
 
-        EndToEnd.Observe(labels, e.EndToEndSeconds);
-        QueueTime.Observe(labels, e.QueueSeconds);
-        PrefillTime.Observe(labels, e.PrefillSeconds);
-        DecodeTime.Observe(labels, e.DecodeSeconds);
-        PromptTokens.Add(labels, e.PromptTokens);
-        GenerationTokens.Add(labels, e.CompletionTokens);
-        StreamChunks.Add(labels, e.Chunks);
-        ChunkMessages.Add(labels, e.ChunkMessages);
+        _endToEnd.WithLabels(e.Model, backend).Observe(e.EndToEndSeconds);
+        _queueTime.WithLabels(e.Model, backend).Observe(e.QueueSeconds);
+        _prefillTime.WithLabels(e.Model, backend).Observe(e.PrefillSeconds);
+        _decodeTime.WithLabels(e.Model, backend).Observe(e.DecodeSeconds);
+        _promptTokens.WithLabels(e.Model, backend).Inc(e.PromptTokens);
+        _generationTokens.WithLabels(e.Model, backend).Inc(e.CompletionTokens);
+        _streamChunks.WithLabels(e.Model, backend).Inc(e.Chunks);
+        _chunkMessages.WithLabels(e.Model, backend).Inc(e.ChunkMessages);
         if (e.Attempts > 1)
         {
-            Failovers.Add(labels, e.Attempts - 1);
+            _failovers.WithLabels(e.Model, backend).Inc(e.Attempts - 1);
         }
 
-        RequestSuccess.Add([e.Model, labels[1], (e.FinishReason ?? FinishReason.Stop).ToString().ToLowerInvariant()]);
+        _requestSuccess.WithLabels(e.Model, backend, (e.FinishReason ?? FinishReason.Stop).ToString().ToLowerInvariant()).Inc();
     }
 
     public void Observe(WorkerHeartbeat heartbeat) => _workers[heartbeat.WorkerId] = (heartbeat, Stopwatch.GetTimestamp());
@@ -101,33 +124,82 @@ public sealed class SuiteMetrics
         return _workers.Values.Where(w => now - w.At <= HeartbeatTimeout).Select(w => w.Heartbeat).ToList();
     }
 
-    public string Render()
+    /// <summary>What the per-backend comparison reads for one model on one backend (null before its first request).</summary>
+    public BackendStats? Stats(string model, string backend) => _stats.GetValueOrDefault((model, backend));
+
+    /// <summary>Writes the Prometheus text exposition of every metric.</summary>
+    public async Task WriteAsync(Stream destination, CancellationToken cancellationToken)
     {
-        var text = new StringBuilder(16 * 1024);
+        var text = await RenderAsync(cancellationToken).ConfigureAwait(false);
+        await destination.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The Prometheus text exposition, as a string.</summary>
+    public async Task<string> RenderAsync(CancellationToken cancellationToken = default)
+    {
+        using var buffer = new MemoryStream();
+        await _registry.CollectAndExportAsTextAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return VllmNames.Restore(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
+
+    /// <summary>Sets the heartbeat gauges to the live fleet; label sets of pools that are gone are removed, not left at their last value.</summary>
+    private void SetGauges()
+    {
         var workers = LiveWorkers();
-        // Per pool as well as per backend: a pool is what an autoscaler scales (KEDA reads num_requests_waiting{pool}).
-        var byPool = workers.GroupBy(w => (w.Model, w.Backend, w.Pool)).ToList();
-        PrometheusText.AppendGauge(text, "vllm:num_requests_running", "Sequences in a running batch.", ModelBackendPool,
-            byPool.Select(g => (new[] { g.Key.Model, g.Key.Backend, g.Key.Pool }, (double)g.Sum(w => w.RunningSequences))));
-        PrometheusText.AppendGauge(text, "vllm:num_requests_waiting", "Sequences waiting for a batch slot.", ModelBackendPool,
-            byPool.Select(g => (new[] { g.Key.Model, g.Key.Backend, g.Key.Pool }, (double)g.Sum(w => w.WaitingSequences))));
-        PrometheusText.AppendGauge(text, "vllm:kv_cache_usage_perc", "KV cache use, 0 to 1.", ModelBackendPool,
-            byPool.Select(g => (new[] { g.Key.Model, g.Key.Backend, g.Key.Pool }, g.Sum(w => w.KvCapacityTokens) is var cap and > 0 ? g.Sum(w => w.KvUsedTokens) / (double)cap : 0)));
-        PrometheusText.AppendGauge(text, "suite:workers", "Live workers by pool; simulated=\"true\" marks the simulator backend.", ["model_name", "backend", "pool", "simulated"],
-            workers.GroupBy(w => (w.Model, w.Backend, w.Pool, w.Simulated)).Select(g => (new[] { g.Key.Model, g.Key.Backend, g.Key.Pool, g.Key.Simulated ? "true" : "false" }, (double)g.Count())));
-        TimeToFirstToken.WriteTo(text);
-        InterTokenLatency.WriteTo(text);
-        EndToEnd.WriteTo(text);
-        QueueTime.WriteTo(text);
-        PrefillTime.WriteTo(text);
-        DecodeTime.WriteTo(text);
-        PromptTokens.WriteTo(text);
-        GenerationTokens.WriteTo(text);
-        RequestSuccess.WriteTo(text);
-        RequestErrors.WriteTo(text);
-        StreamChunks.WriteTo(text);
-        ChunkMessages.WriteTo(text);
-        Failovers.WriteTo(text);
-        return text.ToString();
+        lock (_published)
+        {
+            var current = new HashSet<string[]>(LabelsComparer.Instance);
+            foreach (var pool in workers.GroupBy(w => (w.Model, w.Backend, w.Pool)))
+            {
+                string[] labels = [pool.Key.Model, pool.Key.Backend, pool.Key.Pool];
+                current.Add(labels);
+                var capacity = pool.Sum(w => w.KvCapacityTokens);
+                _running.WithLabels(labels).Set(pool.Sum(w => w.RunningSequences));
+                _waiting.WithLabels(labels).Set(pool.Sum(w => w.WaitingSequences));
+                _kvUsage.WithLabels(labels).Set(capacity > 0 ? pool.Sum(w => w.KvUsedTokens) / (double)capacity : 0);
+            }
+
+            foreach (var pool in workers.GroupBy(w => (w.Model, w.Backend, w.Pool, w.Simulated)))
+            {
+                string[] labels = [pool.Key.Model, pool.Key.Backend, pool.Key.Pool, pool.Key.Simulated ? "true" : "false"];
+                current.Add(labels);
+                _liveWorkers.WithLabels(labels).Set(pool.Count());
+            }
+
+            foreach (var gone in _published.Where(l => !current.Contains(l)))
+            {
+                if (gone.Length == 3)
+                {
+                    _running.RemoveLabelled(gone);
+                    _waiting.RemoveLabelled(gone);
+                    _kvUsage.RemoveLabelled(gone);
+                }
+                else
+                {
+                    _liveWorkers.RemoveLabelled(gone);
+                }
+            }
+
+            _published.Clear();
+            _published.UnionWith(current);
+        }
+    }
+
+    private sealed class LabelsComparer : IEqualityComparer<string[]>
+    {
+        public static LabelsComparer Instance { get; } = new();
+
+        public bool Equals(string[]? x, string[]? y) => x is not null && y is not null && x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(string[] obj)
+        {
+            var hash = new HashCode();
+            foreach (var label in obj)
+            {
+                hash.Add(label, StringComparer.Ordinal);
+            }
+
+            return hash.ToHashCode();
+        }
     }
 }

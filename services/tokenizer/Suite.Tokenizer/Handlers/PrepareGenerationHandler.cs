@@ -7,11 +7,23 @@ namespace Suite.Tokenizer.Handlers;
 /// <summary>Renders and encodes a request once, then hands the token IDs to the router (or the error to the client).</summary>
 public sealed class PrepareGenerationHandler(PromptEncoder encoder, IPipelineSender sender) : IPipelineHandler<PrepareGeneration>
 {
+    private static readonly System.Diagnostics.ActivitySource Source = new("Suite.Tokenizer");
+
     public async Task HandleAsync(PrepareGeneration request, CancellationToken cancellationToken)
     {
+        using var activity = Source.StartActivity($"tokenize {request.Model}");
         var result = encoder.Encode(request.Model, request.Input, request.Limits.MaxTokens);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("gen_ai.request.model", request.Model);
+            activity.SetTag("gen_ai.usage.input_tokens", result.Tokens.Length);
+            activity.SetTag("suite.attempt", request.Continuation.Attempt);
+        }
+
         if (result.Error is { } error)
         {
+            activity?.SetTag("error.type", error.Code ?? error.Type);
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error.Message);
             await sender.SendAsync(request.ReplyAddress, new GenerationFailed(request.RequestId, error, null), cancellationToken: cancellationToken).ConfigureAwait(false);
             return;
         }
