@@ -9,8 +9,10 @@ namespace Suite.Gateway.Models;
 /// Which models are served, as the router sees them, cached briefly so a request does not pay a bus round trip.
 /// An unknown model forces one refresh before the gateway answers 404, so a worker that just came up is found.
 /// </summary>
-public sealed class ModelDirectory(IRequestClient<GetModels> client, IOptions<GatewayOptions> options)
+public sealed class ModelDirectory(IClientFactory clients, IOptions<GatewayOptions> options)
 {
+    // From the bus's client factory, not the scoped IRequestClient: this directory lives as long as the process.
+    private readonly IRequestClient<GetModels> _client = clients.CreateRequestClient<GetModels>(QueueNames.Address(QueueNames.Router));
     private readonly long _ttl = (long)(options.Value.ModelsCacheSeconds * Stopwatch.Frequency);
     private ModelsListed? _cached;
     private long _fetchedAt;
@@ -22,7 +24,7 @@ public sealed class ModelDirectory(IRequestClient<GetModels> client, IOptions<Ga
             return cached;
         }
 
-        var response = await client.GetResponse<ModelsListed>(new GetModels(includeWorkers), cancellationToken, RequestTimeout.After(s: 5)).ConfigureAwait(false);
+        var response = await _client.GetResponse<ModelsListed>(new GetModels(includeWorkers), cancellationToken, RequestTimeout.After(s: 5)).ConfigureAwait(false);
         _cached = response.Message;
         _fetchedAt = Stopwatch.GetTimestamp();
         return response.Message;

@@ -111,6 +111,7 @@ public sealed class GenerationSession : IAsyncDisposable
 
         var now = Stopwatch.GetTimestamp();
         _owner.Publish(_outcome.ToEvent(this, now));
+        GatewayMetrics.Record(this, _outcome, now);
         GatewayTracing.EndGeneration(Activity, _outcome);
         await _owner.FinishAsync(this).ConfigureAwait(false);
     }

@@ -11,11 +11,20 @@ namespace Suite.Distributed.Tests.Infrastructure;
 /// </summary>
 public sealed class DistributedSuiteFixture : IAsyncLifetime
 {
+    private readonly IReadOnlyDictionary<string, string?> _common;
     public const string Model = "suite-smoke";
     private readonly Dictionary<string, HostProcess> _processes = [];
     private readonly Dictionary<string, (string Project, Dictionary<string, string?> Environment)> _specs = [];
     private readonly HashSet<string> _killed = [];
     private int _nextPort = FreePort.Next();
+
+    public DistributedSuiteFixture()
+        : this(new Dictionary<string, string?>())
+    {
+    }
+
+    /// <summary>A suite whose every process also gets <paramref name="common"/> in its environment.</summary>
+    public DistributedSuiteFixture(IReadOnlyDictionary<string, string?> common) => _common = common;
 
     public Broker Broker { get; } = new();
 
@@ -165,14 +174,24 @@ public sealed class DistributedSuiteFixture : IAsyncLifetime
 
     private void Define(string name, string project, int? port = null, Dictionary<string, string?>? environment = null)
     {
-        var env = new Dictionary<string, string?>(environment ?? [])
+        var env = new Dictionary<string, string?>(_common);
+        foreach (var (key, value) in environment ?? [])
+        {
+            env[key] = value;
+        }
+
+        foreach (var (key, value) in new Dictionary<string, string?>
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port ?? _nextPort++}",
             ["SUITE_RABBITMQ_URI"] = Broker.Uri.ToString(),
             ["SUITE_MODEL_CACHE"] = RepositoryPaths.ModelCache,
             ["SUITE_MODEL"] = null,
             ["SUITE_TOKENIZER"] = null,
-        };
+        })
+        {
+            env[key] = value;
+        }
+
         _specs[name] = (project, env);
     }
 
