@@ -32,6 +32,12 @@ public sealed record SimulatedBackendOptions
     /// <summary>Most tokens in one step (running sequences' next tokens plus prefill chunks), as the real engine's batch size.</summary>
     public int BatchSize { get; init; } = 512;
 
+    /// <summary>Tokens per KV block (prefix cache and KV accounting unit).</summary>
+    public int BlockTokens { get; init; } = 16;
+
+    /// <summary>Keep finished sequences' blocks cached and reuse matching prefixes, as the real engine does.</summary>
+    public bool PrefixCache { get; init; } = true;
+
     /// <summary>KV cache tokens across all sequences; null = the profile's capacity (at most MaxSequences × ContextLength).</summary>
     public long? KvCapacityTokens { get; init; }
 

@@ -1,13 +1,15 @@
 using System.Threading.Channels;
 using Suite.Contracts;
+using Suite.ModelWorker.Backends;
 
-namespace Suite.ModelWorker.Backends.Sim;
+namespace Suite.ModelWorker.Scheduling;
 
 /// <summary>
-/// A sequence as the simulator tracks it, mirroring the real engine's bookkeeping. Times are simulated seconds since
-/// the backend started. Fields below "scheduler-owned" are touched only by the scheduler loop.
+/// A sequence as the scheduler tracks it, for every backend. Times are seconds on the backend's clock (wall-clock
+/// seconds for llama.cpp, simulated seconds for the simulator). Members below "scheduler-owned" are touched only by
+/// the backend's step loop; callers see the <see cref="ISequence"/> surface.
 /// </summary>
-internal sealed class SimulatedSequence : ISequence
+public sealed class ScheduledSequence : ISequence
 {
     private readonly Channel<int> _tokens = Channel.CreateUnbounded<int>(new UnboundedChannelOptions
     {
@@ -20,14 +22,15 @@ internal sealed class SimulatedSequence : ISequence
     private readonly Action _signal;
     private int _cancelRequested;
 
-    public SimulatedSequence(SequenceRequest request, long order, int maxNewTokens, ulong state, double scheduledAt, Action signal)
+    internal ScheduledSequence(SequenceRequest request, long order, int maxNewTokens, double scheduledAt, Action signal)
     {
         Request = request;
         Order = order;
         MaxNewTokens = maxNewTokens;
-        State = state;
         ScheduledAt = scheduledAt;
         _signal = signal;
+        History = new List<int>(request.Prefix.Length + Math.Min(maxNewTokens, 256));
+        History.AddRange(request.Prefix);
     }
 
     public Guid Id => Request.Id;
@@ -44,42 +47,51 @@ internal sealed class SimulatedSequence : ISequence
     /// <summary>The request's limit, capped to what fits the context.</summary>
     public int MaxNewTokens { get; }
 
-    /// <summary>KV tokens reserved at admission: the longest this sequence can grow, so admitted work never overflows.</summary>
-    public int ReservedTokens => Request.Prefix.Length + MaxNewTokens;
-
     public bool CancelRequested => Volatile.Read(ref _cancelRequested) != 0;
 
     public double ScheduledAt { get; }
 
     // Scheduler-owned state.
 
-    /// <summary>Rolling hash of prefix + generated tokens: decides the next token.</summary>
-    public ulong State { get; set; }
+    /// <summary>Prefix plus generated tokens; the token at index p sits at KV position p.</summary>
+    public List<int> History { get; }
 
-    public int Slot { get; set; } = -1;
+    /// <summary>The slot, which is also the lane (sequence id) of its KV cells; -1 while waiting.</summary>
+    public int Slot { get; internal set; } = -1;
 
-    /// <summary>Prompt tokens already "in the KV cache".</summary>
-    public int PrefillDone { get; set; }
+    /// <summary>Prompt tokens already in the KV cache (cached or computed).</summary>
+    public int PrefillDone { get; internal set; }
 
-    /// <summary>Prompt tokens in the step being simulated now.</summary>
-    public int PrefillPending { get; set; }
+    /// <summary>Tokens in the KV cache: the next position to write.</summary>
+    public int Position { get; internal set; }
 
-    /// <summary>Tokens in the KV cache (the next position to write).</summary>
-    public int Position { get; set; }
+    /// <summary>Prompt tokens taken from the prefix cache at admission.</summary>
+    public int CachedTokens { get; internal set; }
 
-    public int Generated { get; set; }
+    public int Generated { get; private set; }
 
     public bool Decoding => PrefillDone >= Request.Prefix.Length;
 
-    public double AdmittedAt { get; set; } = -1;
+    /// <summary>The backend's per-sequence state (<see cref="IStepExecutor.CreateState"/>).</summary>
+    public IDisposable? ExecutorState { get; internal set; }
 
-    public double PrefillEndedAt { get; set; } = -1;
+    internal List<KvBlock> Blocks { get; } = [];
 
-    public double FirstTokenAt { get; set; }
+    /// <summary>Hashes of this sequence's full blocks, in order (registered or not).</summary>
+    internal List<ulong> BlockHashes { get; } = [];
 
-    public double LastTokenAt { get; set; }
+    /// <summary>Blocks promised at admission and not allocated yet.</summary>
+    internal int ReservedBlocks { get; set; }
 
-    public List<float> InterTokenSeconds { get; } = [];
+    internal double AdmittedAt { get; set; } = -1;
+
+    internal double PrefillEndedAt { get; set; } = -1;
+
+    internal double FirstTokenAt { get; private set; }
+
+    internal double LastTokenAt { get; private set; }
+
+    internal List<float> InterTokenSeconds { get; } = [];
 
     public void Cancel()
     {
@@ -89,7 +101,7 @@ internal sealed class SimulatedSequence : ISequence
         }
     }
 
-    public void Emit(int token, double now)
+    internal void Emit(int token, double now)
     {
         if (Generated == 0)
         {
@@ -102,17 +114,20 @@ internal sealed class SimulatedSequence : ISequence
 
         LastTokenAt = now;
         Generated++;
+        History.Add(token);
         _tokens.Writer.TryWrite(token);
     }
 
     /// <summary>Ends the sequence: completes the token stream, then the outcome. Later calls do nothing.</summary>
-    public void Complete(FinishReason reason, string? error, double now)
+    internal void Complete(FinishReason reason, string? error, double now)
     {
         if (_completion.Task.IsCompleted)
         {
             return;
         }
 
+        ExecutorState?.Dispose();
+        ExecutorState = null;
         var admitted = AdmittedAt < 0 ? Math.Max(now, ScheduledAt) : AdmittedAt;
         var outcome = new SequenceOutcome(
             Reason: reason,
@@ -123,7 +138,8 @@ internal sealed class SimulatedSequence : ISequence
             FirstTokenSeconds: Generated == 0 ? 0 : FirstTokenAt - ScheduledAt,
             DecodeSeconds: Generated == 0 ? 0 : LastTokenAt - FirstTokenAt,
             InterTokenSeconds: [.. InterTokenSeconds],
-            Error: error);
+            Error: error,
+            CachedTokens: CachedTokens);
         _tokens.Writer.TryComplete();
         _completion.TrySetResult(outcome);
     }

@@ -1,0 +1,490 @@
+using Suite.Contracts;
+using Suite.Contracts.KvCache;
+using Suite.ModelWorker.Backends;
+
+namespace Suite.ModelWorker.Scheduling;
+
+/// <summary>
+/// The one continuous-batching scheduler every backend uses. It owns the waiting queue (priority, then FIFO),
+/// admission into slots, KV accounting in fixed-size blocks (a sequence is admitted only when the blocks it can grow
+/// to are free or can be made free by evicting cached ones, so admitted work never runs out of KV), the prefix cache
+/// (a new sequence whose prompt starts with cached blocks uses them and prefills only the rest), cancellation at step
+/// boundaries, and each step's plan: one token for every decoding sequence, then prefill chunks in admission order
+/// up to the batch size, so a long prompt never delays running streams by more than one chunk.
+/// <para>
+/// A backend runs a loop: <see cref="DropCancelled"/>, <see cref="Admit"/>, apply <see cref="KvOperations"/>,
+/// <see cref="Plan"/>, execute the step, <see cref="Finish"/>. Only <see cref="Schedule"/> and the counters may be
+/// called from other threads.
+/// </para>
+/// </summary>
+public sealed class BatchScheduler
+{
+    private const double EwmaWeight = 0.2;
+
+    private readonly SchedulerOptions _options;
+    private readonly IStepExecutor _executor;
+    private readonly int _vocabularySize;
+    private readonly ulong _root;
+    private readonly ScheduledSequence?[] _slots;
+    private readonly List<ScheduledSequence> _waiting = [];
+    private readonly Lock _gate = new();
+    private readonly KvBlockPool _pool;
+    private readonly StepPlan _plan = new();
+    private readonly List<KvBlock> _matched = [];
+    private readonly List<ScheduledSequence> _prefilling = [];
+    private ulong[] _hashScratch = new ulong[64];
+    private long _order;
+    private int _running;
+    private int _waitingCount;
+    private long _queuedPrefill;
+    private long _queryTokens;
+    private long _hitTokens;
+    private long _prefillRateBits;
+    private long _slotSecondsBits;
+    private bool _stopping;
+
+    public BatchScheduler(SchedulerOptions options, IStepExecutor executor, int vocabularySize)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(executor);
+        options.Validate();
+        _options = options;
+        _executor = executor;
+        _vocabularySize = vocabularySize;
+        _root = PrefixBlockHash.Root(options.Model);
+        _slots = new ScheduledSequence?[options.MaxSequences];
+        Events = new KvEventLog(options.BlockTokens);
+        _pool = new KvBlockPool(options, Events);
+        PrefillTokensPerSecond = options.NominalPrefillTokensPerSecond;
+    }
+
+    public SchedulerOptions Options => _options;
+
+    /// <summary>What routers are told about the prefix cache.</summary>
+    public KvEventLog Events { get; }
+
+    public int RunningCount => Volatile.Read(ref _running);
+
+    public int WaitingCount => Volatile.Read(ref _waitingCount);
+
+    /// <summary>Whether any sequence holds a slot (step-loop thread).</summary>
+    public bool HasRunning => _running > 0;
+
+    /// <summary>Tokens in blocks that running sequences use (shared blocks once).</summary>
+    public long KvUsedTokens => (long)Volatile.Read(ref _usedBlocks) * _options.BlockTokens;
+
+    /// <summary>Cell operations planned and not yet applied, in order (lane-addressed caches only). The loop clears it after applying.</summary>
+    public List<KvOperation> KvOperations => _pool.Operations;
+
+    /// <summary>The prefix cache's size and counters.</summary>
+    public KvCacheStatistics Statistics => new(
+        _options.PrefixCache,
+        _options.BlockTokens,
+        Volatile.Read(ref _cachedBlocks),
+        _pool.Capacity,
+        Interlocked.Read(ref _queryTokens),
+        Interlocked.Read(ref _hitTokens),
+        Events.Sequence,
+        Math.Max(0, Interlocked.Read(ref _queuedPrefill)),
+        PrefillTokensPerSecond,
+        SlotSecondsEwma);
+
+    /// <summary>Observed prompt tokens per second computed while prefilling (EWMA; the nominal figure until then).</summary>
+    public double PrefillTokensPerSecond
+    {
+        get => BitConverter.Int64BitsToDouble(Interlocked.Read(ref _prefillRateBits));
+        private set => Interlocked.Exchange(ref _prefillRateBits, BitConverter.DoubleToInt64Bits(value));
+    }
+
+    /// <summary>Observed seconds a sequence holds its slot (EWMA; 0 until one finished).</summary>
+    public double SlotSecondsEwma
+    {
+        get => BitConverter.Int64BitsToDouble(Interlocked.Read(ref _slotSecondsBits));
+        private set => Interlocked.Exchange(ref _slotSecondsBits, BitConverter.DoubleToInt64Bits(value));
+    }
+
+    private int _usedBlocks;
+    private int _cachedBlocks;
+
+    /// <summary>
+    /// Validates and queues a sequence that arrived at <paramref name="now"/>. Throws <see cref="BackendFullException"/>
+    /// when the waiting queue is full, <see cref="ArgumentException"/> when it does not fit the context, and
+    /// <see cref="ObjectDisposedException"/> once stopped.
+    /// </summary>
+    public ScheduledSequence Schedule(SequenceRequest request, double now, Action signal)
+    {
+        var maxNew = SequenceRequestValidator.Validate(request, _options.ContextLength, _vocabularySize);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_stopping, this);
+            if (_waiting.Count >= _options.MaxWaiting)
+            {
+                throw new BackendFullException($"{_waiting.Count} sequences are already waiting (the limit is {_options.MaxWaiting}); retry later.");
+            }
+
+            var sequence = new ScheduledSequence(request, _order++, maxNew, now, signal);
+            _waiting.Add(sequence);
+            Volatile.Write(ref _waitingCount, _waiting.Count);
+            Interlocked.Add(ref _queuedPrefill, request.Prefix.Length);
+            return sequence;
+        }
+    }
+
+    /// <summary>Stops taking work; <see cref="Shutdown"/> then ends whatever is left.</summary>
+    public void Stop()
+    {
+        lock (_gate)
+        {
+            _stopping = true;
+        }
+    }
+
+    /// <summary>Ends every running and waiting sequence (cancelled, or failed with <paramref name="error"/>).</summary>
+    public void Shutdown(string? error, double now)
+    {
+        FailRunning(error, now);
+        lock (_gate)
+        {
+            foreach (var sequence in _waiting)
+            {
+                Interlocked.Add(ref _queuedPrefill, -sequence.Request.Prefix.Length);
+                sequence.Complete(FinishReason.Cancelled, "The backend was disposed.", now);
+            }
+
+            _waiting.Clear();
+            Volatile.Write(ref _waitingCount, 0);
+        }
+    }
+
+    /// <summary>Ends running sequences whose cancellation was requested, freeing their slots and blocks.</summary>
+    public void DropCancelled(double now)
+    {
+        foreach (var sequence in _slots)
+        {
+            if (sequence is { CancelRequested: true })
+            {
+                Release(sequence, FinishReason.Cancelled, null, now);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Admits waiting sequences into free slots for a step starting at <paramref name="start"/> and returns the
+    /// step's start. Only sequences that arrived by then are eligible (a simulator replaying its past must not let a
+    /// later arrival join an earlier step); an idle scheduler starts its step when the first waiting sequence arrived.
+    /// The head of the queue waits for KV room rather than being overtaken, so long prompts cannot starve.
+    /// </summary>
+    public double Admit(double start, double now)
+    {
+        lock (_gate)
+        {
+            _waiting.RemoveAll(s =>
+            {
+                if (!s.CancelRequested)
+                {
+                    return false;
+                }
+
+                Interlocked.Add(ref _queuedPrefill, -s.Request.Prefix.Length);
+                s.Complete(FinishReason.Cancelled, null, now);
+                return true;
+            });
+            if (_running == 0 && _waiting.Count > 0)
+            {
+                start = Math.Max(start, _waiting.Min(s => s.ScheduledAt));
+            }
+
+            for (var slot = 0; slot < _slots.Length && _waiting.Count > 0; slot++)
+            {
+                if (_slots[slot] is not null)
+                {
+                    continue;
+                }
+
+                var best = -1;
+                for (var i = 0; i < _waiting.Count; i++)
+                {
+                    var candidate = _waiting[i];
+                    if (candidate.ScheduledAt > start)
+                    {
+                        continue;
+                    }
+
+                    if (best < 0
+                        || candidate.Request.Priority > _waiting[best].Request.Priority
+                        || (candidate.Request.Priority == _waiting[best].Request.Priority && candidate.Order < _waiting[best].Order))
+                    {
+                        best = i;
+                    }
+                }
+
+                if (best < 0 || !TryAdmit(_waiting[best], slot, start))
+                {
+                    break;
+                }
+
+                _waiting.RemoveAt(best);
+            }
+
+            Volatile.Write(ref _waitingCount, _waiting.Count);
+        }
+
+        return start;
+    }
+
+    /// <summary>Plans the next step, or returns null when no sequence runs.</summary>
+    public StepPlan? Plan()
+    {
+        if (_running == 0)
+        {
+            return null;
+        }
+
+        _plan.Clear();
+        var budget = _options.BatchSize;
+
+        // Running streams first: one token each, so a long prompt never delays them by more than one chunk.
+        foreach (var sequence in _slots)
+        {
+            if (sequence is { Decoding: true })
+            {
+                EnsureBlocks(sequence, sequence.Position + 1);
+                _plan.Items.Add(new StepEntry(sequence, sequence.Position, 1, Sample: true));
+                _plan.DecodingSequences++;
+                budget--;
+            }
+        }
+
+        _prefilling.Clear();
+        foreach (var sequence in _slots)
+        {
+            if (sequence is { Decoding: false })
+            {
+                _prefilling.Add(sequence);
+            }
+        }
+
+        _prefilling.Sort(static (a, b) => a.Order.CompareTo(b.Order));
+        foreach (var sequence in _prefilling)
+        {
+            if (budget <= 0)
+            {
+                break;
+            }
+
+            var count = Math.Min(sequence.Request.Prefix.Length - sequence.PrefillDone, budget);
+            EnsureBlocks(sequence, sequence.Position + count);
+            var completes = sequence.PrefillDone + count == sequence.Request.Prefix.Length;
+            _plan.Items.Add(new StepEntry(sequence, sequence.Position, count, completes));
+            _plan.PrefillTokens += count;
+            budget -= count;
+        }
+
+        return _plan;
+    }
+
+    /// <summary>
+    /// Records that the step ran and ended at <paramref name="end"/>: advances every sequence, registers the blocks it
+    /// filled, then asks the executor for each sampled sequence's token and emits it (or ends the sequence).
+    /// </summary>
+    public void Finish(StepPlan plan, double end)
+    {
+        var entries = plan.Items;
+        foreach (var entry in entries)
+        {
+            var sequence = entry.Sequence;
+            var prefilling = !sequence.Decoding;
+            sequence.Position += entry.Count;
+            if (prefilling)
+            {
+                sequence.PrefillDone += entry.Count;
+                Interlocked.Add(ref _queuedPrefill, -entry.Count);
+                if (sequence.Decoding)
+                {
+                    sequence.PrefillEndedAt = end;
+                    ObservePrefill(sequence);
+                }
+            }
+
+            RegisterFullBlocks(sequence);
+        }
+
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            if (!entry.Sample)
+            {
+                continue;
+            }
+
+            var sequence = entry.Sequence;
+            if (sequence.CancelRequested)
+            {
+                Release(sequence, FinishReason.Cancelled, null, end);
+                continue;
+            }
+
+            var sampled = _executor.Sample(sequence, i);
+            if (sampled.EndOfGeneration && !sequence.Request.IgnoreEos)
+            {
+                Release(sequence, FinishReason.Stop, null, end);
+                continue;
+            }
+
+            sequence.Emit(sampled.Token, end);
+            if (sequence.Generated >= sequence.MaxNewTokens)
+            {
+                Release(sequence, FinishReason.Length, null, end);
+            }
+        }
+
+        Volatile.Write(ref _usedBlocks, _pool.Referenced);
+        Volatile.Write(ref _cachedBlocks, _pool.Cached);
+    }
+
+    /// <summary>The step could not run: every sequence in it fails with <paramref name="error"/>.</summary>
+    public void Fail(StepPlan plan, string error, double now)
+    {
+        foreach (var entry in plan.Items)
+        {
+            Release(entry.Sequence, FinishReason.Error, error, now);
+        }
+    }
+
+    /// <summary>Ends every running sequence (cancelled when <paramref name="error"/> is null).</summary>
+    public void FailRunning(string? error, double now)
+    {
+        foreach (var sequence in _slots)
+        {
+            if (sequence is not null)
+            {
+                Release(sequence, error is null ? FinishReason.Cancelled : FinishReason.Error, error ?? "The backend was disposed.", now);
+            }
+        }
+    }
+
+    private bool TryAdmit(ScheduledSequence sequence, int slot, double start)
+    {
+        var prefix = sequence.Request.Prefix;
+        var blockTokens = _options.BlockTokens;
+        var fullBlocks = prefix.Length / blockTokens;
+        if (_hashScratch.Length < fullBlocks)
+        {
+            _hashScratch = new ulong[Math.Max(fullBlocks, _hashScratch.Length * 2)];
+        }
+
+        var hashes = _hashScratch.AsSpan(0, fullBlocks);
+        PrefixBlockHash.Compute(_root, prefix, blockTokens, hashes);
+
+        // The last prompt token is always computed: its logits give the first new token.
+        _matched.Clear();
+        _pool.Match(hashes, (prefix.Length - 1) / blockTokens, _matched);
+        var totalBlocks = (prefix.Length + sequence.MaxNewTokens + blockTokens - 1) / blockTokens;
+        var needed = totalBlocks - _matched.Count;
+        if (!_pool.TryReserve(needed, _matched))
+        {
+            return false;
+        }
+
+        try
+        {
+            sequence.ExecutorState = _executor.CreateState(sequence);
+        }
+        catch (Exception e)
+        {
+            _pool.Unreserve(needed);
+            Interlocked.Add(ref _queuedPrefill, -prefix.Length);
+            sequence.Complete(FinishReason.Error, $"Could not prepare the sequence: {e.Message}", start);
+            return true;
+        }
+
+        sequence.Slot = slot;
+        sequence.AdmittedAt = start;
+        sequence.ReservedBlocks = needed;
+        _pool.Attach(slot, _matched, sequence.Blocks);
+        var cached = _matched.Count * blockTokens;
+        sequence.CachedTokens = cached;
+        sequence.Position = cached;
+        sequence.PrefillDone = cached;
+        for (var k = 0; k < _matched.Count; k++)
+        {
+            sequence.BlockHashes.Add(hashes[k]);
+        }
+
+        if (_options.PrefixCache)
+        {
+            Interlocked.Add(ref _queryTokens, prefix.Length);
+            Interlocked.Add(ref _hitTokens, cached);
+        }
+
+        Interlocked.Add(ref _queuedPrefill, -cached);
+        _slots[slot] = sequence;
+        _running++;
+        Volatile.Write(ref _usedBlocks, _pool.Referenced);
+        return true;
+    }
+
+    private void EnsureBlocks(ScheduledSequence sequence, int positions)
+    {
+        var blocks = (positions + _options.BlockTokens - 1) / _options.BlockTokens;
+        while (sequence.Blocks.Count < blocks)
+        {
+            sequence.Blocks.Add(_pool.Allocate(sequence.Slot, sequence.Blocks.Count));
+            sequence.ReservedBlocks--;
+        }
+    }
+
+    private void RegisterFullBlocks(ScheduledSequence sequence)
+    {
+        var blockTokens = _options.BlockTokens;
+        var full = sequence.Position / blockTokens;
+        var history = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(sequence.History);
+        for (var k = sequence.BlockHashes.Count; k < full; k++)
+        {
+            var parent = k == 0 ? _root : sequence.BlockHashes[k - 1];
+            var hash = PrefixBlockHash.Next(parent, history.Slice(k * blockTokens, blockTokens));
+            sequence.BlockHashes.Add(hash);
+            _pool.Register(sequence.Blocks[k], hash);
+        }
+    }
+
+    private void ObservePrefill(ScheduledSequence sequence)
+    {
+        var computed = sequence.Request.Prefix.Length - sequence.CachedTokens;
+        var seconds = sequence.PrefillEndedAt - sequence.AdmittedAt;
+        if (computed >= _options.BlockTokens && seconds > 0)
+        {
+            var rate = computed / seconds;
+            var current = PrefillTokensPerSecond;
+            PrefillTokensPerSecond = current <= 0 ? rate : (current * (1 - EwmaWeight)) + (rate * EwmaWeight);
+        }
+    }
+
+    /// <summary>Frees the slot, returns its blocks to the pool (registered ones stay cached), then completes the sequence.</summary>
+    private void Release(ScheduledSequence sequence, FinishReason reason, string? error, double now)
+    {
+        if (sequence.Slot >= 0 && ReferenceEquals(_slots[sequence.Slot], sequence))
+        {
+            if (!sequence.Decoding)
+            {
+                Interlocked.Add(ref _queuedPrefill, -(sequence.Request.Prefix.Length - sequence.PrefillDone));
+            }
+
+            _pool.Release(sequence.Slot, sequence.Blocks);
+            _pool.Unreserve(sequence.ReservedBlocks);
+            sequence.ReservedBlocks = 0;
+            _slots[sequence.Slot] = null;
+            _running--;
+            Volatile.Write(ref _usedBlocks, _pool.Referenced);
+            Volatile.Write(ref _cachedBlocks, _pool.Cached);
+            if (sequence.AdmittedAt >= 0)
+            {
+                var held = now - sequence.AdmittedAt;
+                var current = SlotSecondsEwma;
+                SlotSecondsEwma = current <= 0 ? held : (current * (1 - EwmaWeight)) + (held * EwmaWeight);
+            }
+        }
+
+        sequence.Complete(reason, error, now);
+    }
+}
