@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Suite.Contracts;
 using Suite.ModelWorker.Consumers;
 using Suite.ModelWorker.Hosting;
+using Suite.ModelWorker.KvEvents;
 using Suite.Models.Catalog;
 using Suite.ServiceDefaults.Bus;
 using Suite.ServiceDefaults.Bus.HotPath;
@@ -36,16 +37,20 @@ public static class ModelWorkerExtensions
         builder.Services.AddSingleton<IBackendFactory, BackendFactory>();
         builder.Services.TryAddSingleton(_ => new ModelResolution(ModelCatalogSettings.FromVariables(k => configuration[k])));
         builder.Services.AddHostedService<WorkerHostedService>();
+        builder.Services.AddSingleton<KvEventService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<KvEventService>());
         builder.SuiteBus()
             .Register(x =>
             {
                 x.AddConsumer<GenerateTokensConsumer>();
                 x.AddConsumer<CancelGenerationConsumer>();
+                x.AddConsumer<KvSnapshotRequestedConsumer>();
             })
             .Endpoint((context, cfg) => cfg.ReceiveEndpoint(identity.Queue, e =>
             {
                 e.ConfigureConsumer<GenerateTokensConsumer>(context);
                 e.ConfigureConsumer<CancelGenerationConsumer>(context);
+                e.ConfigureConsumer<KvSnapshotRequestedConsumer>(context);
             }))
             .HotEndpoint(PipelineAddresses.InstanceQueue(identity.Queue), shared: false, concurrency: 1, e => e.Handle<GenerateTokens, GenerateTokensConsumer>());
         return builder;

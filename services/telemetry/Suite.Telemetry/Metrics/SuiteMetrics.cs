@@ -21,6 +21,9 @@ public sealed class SuiteMetrics
 
     private readonly ConcurrentDictionary<string, (WorkerHeartbeat Heartbeat, long At)> _workers = new(StringComparer.Ordinal);
 
+    // Each worker's cumulative prefix-cache counters as last heard, kept after it leaves so the sums never go down.
+    private readonly ConcurrentDictionary<string, (string Model, string Backend, long Queries, long Hits)> _prefixCache = new(StringComparer.Ordinal);
+
     public Histogram TimeToFirstToken { get; } = new("vllm:time_to_first_token_seconds", "Time from request arrival at the gateway to the first generated token reaching it.", ModelBackend, LatencyBuckets);
 
     public Histogram InterTokenLatency { get; } = new("vllm:inter_token_latency_seconds", "Time between consecutive generated tokens of a sequence, as seen by the worker.", ModelBackend, TokenGapBuckets);
@@ -88,7 +91,14 @@ public sealed class SuiteMetrics
         RequestSuccess.Add([e.Model, labels[1], (e.FinishReason ?? FinishReason.Stop).ToString().ToLowerInvariant()]);
     }
 
-    public void Observe(WorkerHeartbeat heartbeat) => _workers[heartbeat.WorkerId] = (heartbeat, Stopwatch.GetTimestamp());
+    public void Observe(WorkerHeartbeat heartbeat)
+    {
+        _workers[heartbeat.WorkerId] = (heartbeat, Stopwatch.GetTimestamp());
+        if (heartbeat.Cache is { Enabled: true } cache)
+        {
+            _prefixCache[heartbeat.WorkerId] = (heartbeat.Model, heartbeat.Backend, cache.QueryTokens, cache.HitTokens);
+        }
+    }
 
     public void Forget(string workerId) => _workers.TryRemove(workerId, out _);
 
@@ -112,6 +122,14 @@ public sealed class SuiteMetrics
             byModelBackend.Select(g => (new[] { g.Key.Model, g.Key.Backend }, g.Sum(w => w.KvCapacityTokens) is var cap and > 0 ? g.Sum(w => w.KvUsedTokens) / (double)cap : 0)));
         PrometheusText.AppendGauge(text, "suite:workers", "Live workers by pool; simulated=\"true\" marks the simulator backend.", ["model_name", "backend", "pool", "simulated"],
             workers.GroupBy(w => (w.Model, w.Backend, w.Pool, w.Simulated)).Select(g => (new[] { g.Key.Model, g.Key.Backend, g.Key.Pool, g.Key.Simulated ? "true" : "false" }, (double)g.Count())));
+        var cached = workers.Where(w => w.Cache is { Enabled: true }).GroupBy(w => (w.Model, w.Backend)).ToList();
+        PrometheusText.AppendGauge(text, "suite:prefix_cache_blocks", "KV blocks the workers' prefix caches hold.", ModelBackend,
+            cached.Select(g => (new[] { g.Key.Model, g.Key.Backend }, (double)g.Sum(w => w.Cache!.CachedBlocks))));
+        var counters = _prefixCache.Values.GroupBy(c => (c.Model, c.Backend)).ToList();
+        AppendCounter(text, "vllm:prefix_cache_queries_total", "Prompt tokens looked up in the prefix cache.", ModelBackend,
+            counters.Select(g => (new[] { g.Key.Model, g.Key.Backend }, (double)g.Sum(c => c.Queries))));
+        AppendCounter(text, "vllm:prefix_cache_hits_total", "Prompt tokens found in the prefix cache.", ModelBackend,
+            counters.Select(g => (new[] { g.Key.Model, g.Key.Backend }, (double)g.Sum(c => c.Hits))));
         TimeToFirstToken.WriteTo(text);
         InterTokenLatency.WriteTo(text);
         EndToEnd.WriteTo(text);
@@ -126,5 +144,17 @@ public sealed class SuiteMetrics
         ChunkMessages.WriteTo(text);
         Failovers.WriteTo(text);
         return text.ToString();
+    }
+
+    private static void AppendCounter(StringBuilder text, string name, string help, string[] labelNames, IEnumerable<(string[] Labels, double Value)> series)
+    {
+        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
+        text.Append("# TYPE ").Append(name).Append(" counter\n");
+        foreach (var (labels, value) in series)
+        {
+            text.Append(name).Append('{');
+            PrometheusText.AppendLabels(text, labelNames, labels);
+            text.Append("} ").Append(value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+        }
     }
 }
