@@ -5,8 +5,9 @@ namespace Suite.Contracts;
 /// started (vLLM's <c>prefix_cache_queries</c>/<c>hits</c>: prompt tokens looked up and found). <c>KvEventSequence</c>
 /// is the last <c>KvBlocksChanged</c> event it published, so a router can tell whether it missed one.
 /// <c>QueuedPrefillTokens</c> are prompt tokens admitted or waiting but not yet computed; <c>PrefillTokensPerSecond</c>
-/// the observed prefill speed (the hardware's nominal figure until one is observed, 0 if unknown);
-/// <c>SlotSecondsEwma</c> how long a sequence holds a slot on average.
+/// the observed speed of steps that only prefill (the hardware's nominal figure until one is observed, 0 if unknown);
+/// <c>DecodeStepSeconds</c> the observed duration of a step that only decodes, at the current batch;
+/// <c>SlotSecondsEwma</c> how long a sequence holds a slot on average; <c>BatchTokens</c> the most tokens in one step.
 /// </summary>
 public sealed record WorkerCacheStatus(
     bool Enabled,
@@ -18,4 +19,6 @@ public sealed record WorkerCacheStatus(
     long KvEventSequence,
     long QueuedPrefillTokens,
     double PrefillTokensPerSecond,
-    double SlotSecondsEwma);
+    double DecodeStepSeconds,
+    double SlotSecondsEwma,
+    int BatchTokens);

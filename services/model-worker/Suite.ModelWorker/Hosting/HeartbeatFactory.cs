@@ -43,6 +43,8 @@ public static class HeartbeatFactory
                     cache.KvEventSequence,
                     cache.QueuedPrefillTokens,
                     cache.PrefillTokensPerSecond,
-                    cache.SlotSeconds));
+                    cache.DecodeStepSeconds,
+                    cache.SlotSeconds,
+                    cache.BatchTokens));
     }
 }

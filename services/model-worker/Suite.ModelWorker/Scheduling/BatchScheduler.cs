@@ -41,6 +41,8 @@ public sealed class BatchScheduler
     private long _hitTokens;
     private long _prefillRateBits;
     private long _slotSecondsBits;
+    private long _decodeStepBits;
+    private double _stepStart;
     private bool _stopping;
 
     public BatchScheduler(SchedulerOptions options, IStepExecutor executor, int vocabularySize)
@@ -87,9 +89,18 @@ public sealed class BatchScheduler
         Events.Sequence,
         Math.Max(0, Interlocked.Read(ref _queuedPrefill)),
         PrefillTokensPerSecond,
-        SlotSecondsEwma);
+        DecodeStepSeconds,
+        SlotSecondsEwma,
+        _options.BatchSize);
 
-    /// <summary>Observed prompt tokens per second computed while prefilling (EWMA; the nominal figure until then).</summary>
+    /// <summary>Observed duration of steps that only decode, at the batch they had (EWMA; 0 until one ran).</summary>
+    public double DecodeStepSeconds
+    {
+        get => BitConverter.Int64BitsToDouble(Interlocked.Read(ref _decodeStepBits));
+        private set => Interlocked.Exchange(ref _decodeStepBits, BitConverter.DoubleToInt64Bits(value));
+    }
+
+    /// <summary>Observed prompt tokens per second of steps that only prefill (EWMA; the nominal figure until then).</summary>
     public double PrefillTokensPerSecond
     {
         get => BitConverter.Int64BitsToDouble(Interlocked.Read(ref _prefillRateBits));
@@ -229,6 +240,7 @@ public sealed class BatchScheduler
             Volatile.Write(ref _waitingCount, _waiting.Count);
         }
 
+        _stepStart = start;
         return start;
     }
 
@@ -289,6 +301,7 @@ public sealed class BatchScheduler
     /// </summary>
     public void Finish(StepPlan plan, double end)
     {
+        ObserveStep(plan, end - _stepStart);
         var entries = plan.Items;
         foreach (var entry in entries)
         {
@@ -302,7 +315,6 @@ public sealed class BatchScheduler
                 if (sequence.Decoding)
                 {
                     sequence.PrefillEndedAt = end;
-                    ObservePrefill(sequence);
                 }
             }
 
@@ -448,15 +460,25 @@ public sealed class BatchScheduler
         }
     }
 
-    private void ObservePrefill(ScheduledSequence sequence)
+    // Steps that did one kind of work measure that work's speed: prefill tokens per second, and the decode step at
+    // the current batch. Mixed steps are left out, so neither figure carries the other's cost.
+    private void ObserveStep(StepPlan plan, double seconds)
     {
-        var computed = sequence.Request.Prefix.Length - sequence.CachedTokens;
-        var seconds = sequence.PrefillEndedAt - sequence.AdmittedAt;
-        if (computed >= _options.BlockTokens && seconds > 0)
+        if (seconds <= 0)
         {
-            var rate = computed / seconds;
+            return;
+        }
+
+        if (plan.DecodingSequences == 0 && plan.PrefillTokens >= _options.BlockTokens)
+        {
+            var rate = plan.PrefillTokens / seconds;
             var current = PrefillTokensPerSecond;
             PrefillTokensPerSecond = current <= 0 ? rate : (current * (1 - EwmaWeight)) + (rate * EwmaWeight);
+        }
+        else if (plan.PrefillTokens == 0)
+        {
+            var current = DecodeStepSeconds;
+            DecodeStepSeconds = current <= 0 ? seconds : (current * (1 - EwmaWeight)) + (seconds * EwmaWeight);
         }
     }
 

@@ -3,7 +3,8 @@ namespace Suite.ModelWorker.Scheduling;
 /// <summary>
 /// The prefix cache's size and counters, and the observed speeds a router predicts with: cumulative prompt tokens
 /// looked up and found (vLLM's prefix_cache_queries/hits), the last KV event batch number, prompt tokens admitted or
-/// waiting but not computed yet, the prefill speed and how long a sequence holds a slot.
+/// waiting but not computed yet, the speed of prefill-only steps, the duration of decode-only steps at the current
+/// batch, how long a sequence holds a slot, and the step budget.
 /// </summary>
 public sealed record KvCacheStatistics(
     bool Enabled,
@@ -15,4 +16,6 @@ public sealed record KvCacheStatistics(
     long KvEventSequence,
     long QueuedPrefillTokens,
     double PrefillTokensPerSecond,
-    double SlotSeconds);
+    double DecodeStepSeconds,
+    double SlotSeconds,
+    int BatchTokens);

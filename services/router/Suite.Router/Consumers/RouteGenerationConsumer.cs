@@ -1,6 +1,8 @@
 using MassTransit;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Suite.Contracts;
+using Suite.Router.Index;
 using Suite.Router.Policy;
 using Suite.Router.Registry;
 using Suite.ServiceDefaults.Bus.HotPath;
@@ -8,10 +10,17 @@ using Suite.ServiceDefaults.Bus.HotPath;
 namespace Suite.Router.Consumers;
 
 /// <summary>
-/// Picks a worker for a tokenized request and sends it there. With no live worker for the model: 404 if the model
-/// was never served, else 503 with Retry-After.
+/// Picks a worker for a tokenized request and sends it there, with the decision (policy, predicted time to first
+/// token, cached prefix, runner-up) that the worker echoes back and a debug log line tells. With no live worker for the
+/// model: 404 if the model was never served, else 503 with Retry-After.
 /// </summary>
-public sealed class RouteGenerationConsumer(WorkerRegistry registry, IRoutingPolicy policy, IOptions<RouterOptions> options, IPipelineSender sender) : IConsumer<RouteGeneration>, IPipelineHandler<RouteGeneration>
+public sealed partial class RouteGenerationConsumer(
+    WorkerRegistry registry,
+    PrefixIndex index,
+    IRoutingPolicy policy,
+    IOptions<RouterOptions> options,
+    IPipelineSender sender,
+    ILogger<RouteGenerationConsumer> logger) : IConsumer<RouteGeneration>, IPipelineHandler<RouteGeneration>
 {
     public Task Consume(ConsumeContext<RouteGeneration> context) => HandleAsync(context.Message, context.CancellationToken);
 
@@ -23,8 +32,11 @@ public sealed class RouteGenerationConsumer(WorkerRegistry registry, IRoutingPol
             candidates.RemoveAll(w => request.Continuation.ExcludedWorkers.Contains(w.Heartbeat.WorkerId));
         }
 
-        var worker = policy.Select(candidates, request.Priority);
-        if (worker is null)
+        var generated = request.Continuation.GeneratedTokens;
+        int[] tokens = generated.Length == 0 ? request.PromptTokens : [.. request.PromptTokens, .. generated];
+        var context = new RoutingContext(index, candidates, request.Model, tokens, request.Priority, request.Limits.MaxTokens, registry.SlotCount);
+        var choice = policy.Select(context);
+        if (choice is not { } chosen)
         {
             var failure = candidates.Count > 0
                 ? Failed(request, 503, "service_unavailable", $"Every worker serving '{request.Model}' is at capacity; retry shortly.", "overloaded")
@@ -35,7 +47,20 @@ public sealed class RouteGenerationConsumer(WorkerRegistry registry, IRoutingPol
             return;
         }
 
-        worker.Assigned();
+        var decision = Explain(policy.Name, context, chosen);
+        var worker = candidates[chosen.Candidate];
+        worker.Assigned(tokens.Length - decision.CachedTokens);
+        if (worker.Heartbeat.Cache is { Enabled: true, BlockTokens: > 0 } cache)
+        {
+            // The worker will hold these blocks once it has computed them; later requests of a burst can follow.
+            index.Expect(worker.Slot, context.Hashes(cache.BlockTokens));
+        }
+
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            LogDecision(logger, request.RequestId, decision.Policy, decision.WorkerId, decision.PredictedTtftSeconds * 1000, decision.CachedTokens, tokens.Length, decision.RunnerUpWorkerId ?? "none", (decision.RunnerUpTtftSeconds ?? double.NaN) * 1000);
+        }
+
         await sender.SendAsync(worker.Heartbeat.Address, new GenerateTokens(
             request.RequestId,
             request.Model,
@@ -46,9 +71,31 @@ public sealed class RouteGenerationConsumer(WorkerRegistry registry, IRoutingPol
             request.Priority,
             request.AcceptedAt,
             DateTimeOffset.UtcNow,
-            request.Continuation), cancellationToken: cancellationToken).ConfigureAwait(false);
+            request.Continuation,
+            decision), cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The decision as the worker echoes it: the chosen worker's and the runner-up's predicted TTFT.</summary>
+    public static RouteDecision Explain(string policy, RoutingContext context, RoutingChoice choice)
+    {
+        var worker = context.Candidates[choice.Candidate];
+        var cached = context.CachedTokens(choice.Candidate);
+        var ttft = TtftPredictor.Predict(worker, context.PromptTokens, cached);
+        string? runnerUp = null;
+        double? runnerUpTtft = null;
+        if (choice.RunnerUp >= 0 && choice.RunnerUp != choice.Candidate)
+        {
+            var other = context.Candidates[choice.RunnerUp];
+            runnerUp = other.Heartbeat.WorkerId;
+            runnerUpTtft = TtftPredictor.Predict(other, context.PromptTokens, context.CachedTokens(choice.RunnerUp));
+        }
+
+        return new RouteDecision(policy, worker.Heartbeat.WorkerId, ttft, cached, runnerUp, runnerUpTtft);
     }
 
     private GenerationFailed Failed(RouteGeneration request, int status, string type, string message, string code)
         => new(request.RequestId, status, type, message, null, code, options.Value.RetryAfterSeconds, null);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Routed {RequestId} by {Policy} to {Worker}: predicted TTFT {PredictedMs:0.###} ms, {Cached}/{Prompt} prompt tokens cached; runner-up {RunnerUp} at {RunnerUpMs:0.###} ms")]
+    private static partial void LogDecision(ILogger logger, Guid requestId, string policy, string worker, double predictedMs, int cached, int prompt, string runnerUp, double runnerUpMs);
 }
