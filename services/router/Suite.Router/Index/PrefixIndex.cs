@@ -8,18 +8,14 @@ namespace Suite.Router.Index;
 /// snapshots. Workers are named by their registry slot (a small integer), so a decision for a thousand candidates
 /// reads arrays rather than strings. Blocks a router just sent somewhere are entered at once, unconfirmed, so a burst
 /// of requests sharing a prefix follows the first one before the worker's event arrives; an entry no event confirms
-/// within <see cref="UnconfirmedLifetime"/> leaves again. Reads run in parallel; writes take the lock briefly.
+/// within the unconfirmed lifetime (5 s by default) leaves again. Reads run in parallel; writes take the lock briefly.
 /// </summary>
-public sealed class PrefixIndex
+public sealed class PrefixIndex(TimeSpan? unconfirmedLifetime = null)
 {
-    private static readonly long UnconfirmedTicks = (long)(UnconfirmedLifetime.TotalSeconds * Stopwatch.Frequency);
-
+    private readonly long _unconfirmedTicks = (long)((unconfirmedLifetime ?? TimeSpan.FromSeconds(5)).TotalSeconds * Stopwatch.Frequency);
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly Dictionary<ulong, int[]> _holders = [];
     private readonly Dictionary<int, WorkerBlocks> _workers = [];
-
-    /// <summary>How long a block entered for a routed request waits for the worker's event before it leaves.</summary>
-    public static TimeSpan UnconfirmedLifetime { get; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Distinct blocks indexed.</summary>
     public int BlockCount
@@ -144,7 +140,7 @@ public sealed class PrefixIndex
     /// <summary>Enters blocks a request was just routed with, before the worker confirms them.</summary>
     public void Expect(int worker, ReadOnlySpan<ulong> hashes)
     {
-        var expires = Stopwatch.GetTimestamp() + UnconfirmedTicks;
+        var expires = Stopwatch.GetTimestamp() + _unconfirmedTicks;
         _lock.EnterWriteLock();
         try
         {
