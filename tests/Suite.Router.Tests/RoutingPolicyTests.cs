@@ -15,7 +15,7 @@ public sealed class RoutingPolicyTests
         var (context, workers) = Context([Workers.Heartbeat("cold"), Workers.Heartbeat("warm")], cachedBlocks: [0, 120]);
 
         var choice = new PredictedCostPolicy(Workers.Options()).Select(context)!.Value;
-        var decision = Consumers.RouteGenerationConsumer.Explain("predicted-latency", context, choice);
+        var decision = RouteDecider.Explain("predicted-latency", context, choice);
 
         Assert.Equal("warm", workers[choice.Candidate].Heartbeat.WorkerId);
         Assert.Equal(1920, decision.CachedTokens);

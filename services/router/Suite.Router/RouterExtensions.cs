@@ -30,6 +30,7 @@ public static class RouterExtensions
         builder.Services.AddSingleton<KvSnapshotRequester>();
         builder.Services.AddHostedService<KvIndexMaintenance>();
         builder.Services.AddSingleton(sp => RoutingPolicies.Create(sp.GetRequiredService<IOptions<RouterOptions>>()));
+        builder.Services.AddSingleton<RouteDecider>();
         builder.AddServiceHeartbeat("router");
         builder.SuiteBus()
             .Register(x =>

@@ -27,6 +27,14 @@ public sealed class RouterOptions
     [Range(0.001, 3600)]
     public double TtftTargetSeconds { get; set; } = 1.0;
 
+    /// <summary>
+    /// For the predicted policy: how much the uncached prefill a placement adds weighs against the request's own
+    /// predicted TTFT (score = TTFT + weight × that prefill's seconds). 0 is greedy TTFT. Chosen on the shared-prefix
+    /// fleet benchmark, where 1, 2, 4, 8 and 16 were tried (README, "Prefix cache and routing").
+    /// </summary>
+    [Range(0, 1000)]
+    public double PrefillWorkWeight { get; set; } = 8;
+
     /// <summary>Output tokens the cost objective assumes when a request sets no max_tokens (and at most).</summary>
     [Range(1, 1_000_000)]
     public int ExpectedOutputTokens { get; set; } = 256;

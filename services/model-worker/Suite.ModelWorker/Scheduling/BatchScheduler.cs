@@ -32,7 +32,6 @@ public sealed class BatchScheduler
     private readonly StepPlan _plan = new();
     private readonly List<KvBlock> _matched = [];
     private readonly List<ScheduledSequence> _prefilling = [];
-    private ulong[] _hashScratch = new ulong[64];
     private long _order;
     private int _running;
     private int _waitingCount;
@@ -125,6 +124,12 @@ public sealed class BatchScheduler
     public ScheduledSequence Schedule(SequenceRequest request, double now, Action signal)
     {
         var maxNew = SequenceRequestValidator.Validate(request, _options.ContextLength, _vocabularySize);
+
+        // Hashed here, off the step loop; the expected hit tells routers how much prefill is really queued.
+        var hashes = new ulong[request.Prefix.Length / _options.BlockTokens];
+        PrefixBlockHash.Compute(_root, request.Prefix, _options.BlockTokens, hashes);
+        var usable = (request.Prefix.Length - 1) / _options.BlockTokens;
+        var expectedCached = _options.PrefixCache ? Events.LeadingStored(hashes.AsSpan(0, Math.Min(usable, hashes.Length))) * _options.BlockTokens : 0;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_stopping, this);
@@ -133,10 +138,14 @@ public sealed class BatchScheduler
                 throw new BackendFullException($"{_waiting.Count} sequences are already waiting (the limit is {_options.MaxWaiting}); retry later.");
             }
 
-            var sequence = new ScheduledSequence(request, _order++, maxNew, now, signal);
+            var sequence = new ScheduledSequence(request, _order++, maxNew, now, signal)
+            {
+                PromptHashes = hashes,
+                ExpectedUncached = request.Prefix.Length - expectedCached,
+            };
             _waiting.Add(sequence);
             Volatile.Write(ref _waitingCount, _waiting.Count);
-            Interlocked.Add(ref _queuedPrefill, request.Prefix.Length);
+            Interlocked.Add(ref _queuedPrefill, sequence.ExpectedUncached);
             return sequence;
         }
     }
@@ -158,7 +167,7 @@ public sealed class BatchScheduler
         {
             foreach (var sequence in _waiting)
             {
-                Interlocked.Add(ref _queuedPrefill, -sequence.Request.Prefix.Length);
+                Interlocked.Add(ref _queuedPrefill, -sequence.ExpectedUncached);
                 sequence.Complete(FinishReason.Cancelled, "The backend was disposed.", now);
             }
 
@@ -196,7 +205,7 @@ public sealed class BatchScheduler
                     return false;
                 }
 
-                Interlocked.Add(ref _queuedPrefill, -s.Request.Prefix.Length);
+                Interlocked.Add(ref _queuedPrefill, -s.ExpectedUncached);
                 s.Complete(FinishReason.Cancelled, null, now);
                 return true;
             });
@@ -379,14 +388,7 @@ public sealed class BatchScheduler
     {
         var prefix = sequence.Request.Prefix;
         var blockTokens = _options.BlockTokens;
-        var fullBlocks = prefix.Length / blockTokens;
-        if (_hashScratch.Length < fullBlocks)
-        {
-            _hashScratch = new ulong[Math.Max(fullBlocks, _hashScratch.Length * 2)];
-        }
-
-        var hashes = _hashScratch.AsSpan(0, fullBlocks);
-        PrefixBlockHash.Compute(_root, prefix, blockTokens, hashes);
+        var hashes = sequence.PromptHashes;
 
         // The last prompt token is always computed: its logits give the first new token.
         _matched.Clear();
@@ -405,7 +407,7 @@ public sealed class BatchScheduler
         catch (Exception e)
         {
             _pool.Unreserve(needed);
-            Interlocked.Add(ref _queuedPrefill, -prefix.Length);
+            Interlocked.Add(ref _queuedPrefill, -sequence.ExpectedUncached);
             sequence.Complete(FinishReason.Error, $"Could not prepare the sequence: {e.Message}", start);
             return true;
         }
@@ -429,7 +431,8 @@ public sealed class BatchScheduler
             Interlocked.Add(ref _hitTokens, cached);
         }
 
-        Interlocked.Add(ref _queuedPrefill, -cached);
+        // From the expectation at scheduling to what admission found.
+        Interlocked.Add(ref _queuedPrefill, prefix.Length - cached - sequence.ExpectedUncached);
         _slots[slot] = sequence;
         _running++;
         Volatile.Write(ref _usedBlocks, _pool.Referenced);

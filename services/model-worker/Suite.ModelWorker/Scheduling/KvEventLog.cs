@@ -73,6 +73,21 @@ public sealed class KvEventLog(int blockTokens)
         }
     }
 
+    /// <summary>How many of <paramref name="hashes"/>, from the first, are stored now.</summary>
+    public int LeadingStored(ReadOnlySpan<ulong> hashes)
+    {
+        lock (_lock)
+        {
+            var count = 0;
+            while (count < hashes.Length && _stored.Contains(hashes[count]))
+            {
+                count++;
+            }
+
+            return count;
+        }
+    }
+
     internal void Stored(ulong hash)
     {
         lock (_lock)

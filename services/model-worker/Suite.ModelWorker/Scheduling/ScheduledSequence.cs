@@ -80,6 +80,12 @@ public sealed class ScheduledSequence : ISequence
     /// <summary>Hashes of this sequence's full blocks, in order (registered or not).</summary>
     internal List<ulong> BlockHashes { get; } = [];
 
+    /// <summary>Hashes of the prompt's full blocks, computed when it was scheduled.</summary>
+    internal ulong[] PromptHashes { get; set; } = [];
+
+    /// <summary>Prompt tokens expected to need computing, as the cache looked when the sequence was scheduled.</summary>
+    internal int ExpectedUncached { get; set; }
+
     /// <summary>Blocks promised at admission and not allocated yet.</summary>
     internal int ReservedBlocks { get; set; }
 

@@ -2,7 +2,6 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Suite.Contracts;
-using Suite.Router.Index;
 using Suite.Router.Policy;
 using Suite.Router.Registry;
 using Suite.ServiceDefaults.Bus.HotPath;
@@ -16,8 +15,7 @@ namespace Suite.Router.Consumers;
 /// </summary>
 public sealed partial class RouteGenerationConsumer(
     WorkerRegistry registry,
-    PrefixIndex index,
-    IRoutingPolicy policy,
+    RouteDecider decider,
     IOptions<RouterOptions> options,
     IPipelineSender sender,
     ILogger<RouteGenerationConsumer> logger) : IConsumer<RouteGeneration>, IPipelineHandler<RouteGeneration>
@@ -26,34 +24,18 @@ public sealed partial class RouteGenerationConsumer(
 
     public async Task HandleAsync(RouteGeneration request, CancellationToken cancellationToken)
     {
-        var candidates = registry.LiveWorkers(request.Model);
-        if (request.Continuation.ExcludedWorkers.Count > 0)
-        {
-            candidates.RemoveAll(w => request.Continuation.ExcludedWorkers.Contains(w.Heartbeat.WorkerId));
-        }
-
         var generated = request.Continuation.GeneratedTokens;
         int[] tokens = generated.Length == 0 ? request.PromptTokens : [.. request.PromptTokens, .. generated];
-        var context = new RoutingContext(index, candidates, request.Model, tokens, request.Priority, request.Limits.MaxTokens, registry.SlotCount);
-        var choice = policy.Select(context);
-        if (choice is not { } chosen)
+        var (worker, decision, candidates) = decider.Decide(request.Model, tokens, request.Priority, request.Limits.MaxTokens, request.Continuation.ExcludedWorkers);
+        if (worker is null || decision is null)
         {
-            var failure = candidates.Count > 0
+            var failure = candidates > 0
                 ? Failed(request, 503, "service_unavailable", $"Every worker serving '{request.Model}' is at capacity; retry shortly.", "overloaded")
                 : registry.IsKnownModel(request.Model)
                     ? Failed(request, 503, "service_unavailable", $"No worker serving '{request.Model}' is up right now; retry shortly.", "no_worker")
                     : new GenerationFailed(request.RequestId, 404, "invalid_request_error", $"The model '{request.Model}' does not exist.", "model", "model_not_found", null, null);
             await sender.SendAsync(request.ReplyAddress, failure, cancellationToken: cancellationToken).ConfigureAwait(false);
             return;
-        }
-
-        var decision = Explain(policy.Name, context, chosen);
-        var worker = candidates[chosen.Candidate];
-        worker.Assigned(tokens.Length - decision.CachedTokens);
-        if (worker.Heartbeat.Cache is { Enabled: true, BlockTokens: > 0 } cache)
-        {
-            // The worker will hold these blocks once it has computed them; later requests of a burst can follow.
-            index.Expect(worker.Slot, context.Hashes(cache.BlockTokens));
         }
 
         if (logger.IsEnabled(LogLevel.Debug))
@@ -73,24 +55,6 @@ public sealed partial class RouteGenerationConsumer(
             DateTimeOffset.UtcNow,
             request.Continuation,
             decision), cancellationToken: cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The decision as the worker echoes it: the chosen worker's and the runner-up's predicted TTFT.</summary>
-    public static RouteDecision Explain(string policy, RoutingContext context, RoutingChoice choice)
-    {
-        var worker = context.Candidates[choice.Candidate];
-        var cached = context.CachedTokens(choice.Candidate);
-        var ttft = TtftPredictor.Predict(worker, context.PromptTokens, cached);
-        string? runnerUp = null;
-        double? runnerUpTtft = null;
-        if (choice.RunnerUp >= 0 && choice.RunnerUp != choice.Candidate)
-        {
-            var other = context.Candidates[choice.RunnerUp];
-            runnerUp = other.Heartbeat.WorkerId;
-            runnerUpTtft = TtftPredictor.Predict(other, context.PromptTokens, context.CachedTokens(choice.RunnerUp));
-        }
-
-        return new RouteDecision(policy, worker.Heartbeat.WorkerId, ttft, cached, runnerUp, runnerUpTtft);
     }
 
     private GenerationFailed Failed(RouteGeneration request, int status, string type, string message, string code)

@@ -8,37 +8,44 @@ namespace Suite.Router.Policy;
 /// from the index, queue ahead, uncached prefill at that worker's observed speed, its decode steps at its batch) and,
 /// for the cost objective, what serving it there costs: the worker's price per second × the time it spends on the
 /// request (its uncached prefill, then the expected output tokens at its decode step, shared with the batch it
-/// joins; a worker that would otherwise be idle pays the whole step). Latency objective: the lowest predicted TTFT.
-/// Cost objective: the cheapest candidate predicted to meet the TTFT target, or the fastest when none does.
+/// joins; a worker that would otherwise be idle pays the whole step). Latency objective: the lowest predicted TTFT
+/// plus <see cref="RouterOptions.PrefillWorkWeight"/> × the uncached prefill the placement adds there: that work delays
+/// every later request on the worker, and a copy of a prefix on a second worker takes cache room from others, so a
+/// greedy TTFT choice alone copies hot prefixes everywhere and thrashes the caches under load. Cost objective: the
+/// cheapest candidate predicted to meet the TTFT target, or the latency choice when none does.
 /// </summary>
 public sealed class PredictedCostPolicy(IOptions<RouterOptions> options) : IRoutingPolicy
 {
     private readonly RoutingObjective _objective = options.Value.Objective;
     private readonly double _target = options.Value.TtftTargetSeconds;
     private readonly int _expectedOutput = options.Value.ExpectedOutputTokens;
+    private readonly double _workWeight = options.Value.PrefillWorkWeight;
 
     public string Name => _objective == RoutingObjective.Cost ? "predicted-cost" : "predicted-latency";
 
     public RoutingChoice? Select(RoutingContext context)
     {
         var candidates = context.Candidates;
-        Span<double> ttft = candidates.Count <= 512 ? stackalloc double[candidates.Count] : new double[candidates.Count];
+        Span<double> ttft = candidates.Count <= 256 ? stackalloc double[candidates.Count] : new double[candidates.Count];
+        Span<double> score = candidates.Count <= 256 ? stackalloc double[candidates.Count] : new double[candidates.Count];
         int fastest = -1, secondFastest = -1;
         for (var i = 0; i < candidates.Count; i++)
         {
             if (!candidates[i].CanQueue)
             {
                 ttft[i] = double.PositiveInfinity;
+                score[i] = double.PositiveInfinity;
                 continue;
             }
 
             ttft[i] = TtftPredictor.Predict(candidates[i], context.PromptTokens, context.CachedTokens(i));
-            if (fastest < 0 || ttft[i] < ttft[fastest])
+            score[i] = ttft[i] + (_workWeight * TtftPredictor.PrefillSeconds(candidates[i], context.PromptTokens - context.CachedTokens(i)));
+            if (fastest < 0 || score[i] < score[fastest])
             {
                 secondFastest = fastest;
                 fastest = i;
             }
-            else if (secondFastest < 0 || ttft[i] < ttft[secondFastest])
+            else if (secondFastest < 0 || score[i] < score[secondFastest])
             {
                 secondFastest = i;
             }

@@ -29,6 +29,10 @@ public static class TtftPredictor
         return SlotWait(worker, step) + prefill;
     }
 
+    /// <summary>Seconds of the worker's prefill that <paramref name="tokens"/> uncached prompt tokens take.</summary>
+    public static double PrefillSeconds(WorkerEntry worker, int tokens) =>
+        Math.Max(0, tokens) / (worker.Heartbeat.Cache is { PrefillTokensPerSecond: > 0 } c ? c.PrefillTokensPerSecond : UnknownPrefillTokensPerSecond);
+
     /// <summary>How long a decode step takes on this worker at its current batch (0 when unknown).</summary>
     public static double DecodeStep(WorkerEntry worker)
     {

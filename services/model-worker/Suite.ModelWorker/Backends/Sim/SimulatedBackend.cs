@@ -39,6 +39,10 @@ public sealed class SimulatedBackend : IInferenceBackend, IStepExecutor
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly Func<double>? _manualClock;
+    private StepPlan? _inFlight;
+    private double _inFlightStart;
+    private double _inFlightEnd;
     private double _clock;
     private long _steps;
     private volatile bool _stopping;
@@ -112,7 +116,8 @@ public sealed class SimulatedBackend : IInferenceBackend, IStepExecutor
             _vocabulary.Count);
         Info = new BackendInfo("sim", $"{_profile.Device} (simulated)", Simulated: true, NativeLibrary: "none (simulated)", PricePerHourUsd: _profile.CostPerHourUsd.Value);
         _startTimestamp = _time.GetTimestamp();
-        _loop = Task.Run(RunAsync);
+        _manualClock = options.ManualClock;
+        _loop = _manualClock is null ? Task.Run(RunAsync) : Task.CompletedTask;
     }
 
     public SimulatedBackendOptions Options { get; }
@@ -129,7 +134,7 @@ public sealed class SimulatedBackend : IInferenceBackend, IStepExecutor
     public int ContextLength => _scheduler.Options.ContextLength;
 
     /// <summary>Simulated seconds since the backend started (wall-clock time divided by the time scale).</summary>
-    public double SimulatedNow => _time.GetElapsedTime(_startTimestamp).TotalSeconds / _timeScale;
+    public double SimulatedNow => _manualClock?.Invoke() ?? _time.GetElapsedTime(_startTimestamp).TotalSeconds / _timeScale;
 
     /// <summary>Steps simulated so far; a diagnostic for tests and scale runs.</summary>
     public long Steps => Interlocked.Read(ref _steps);
@@ -157,6 +162,46 @@ public sealed class SimulatedBackend : IInferenceBackend, IStepExecutor
         return sequence;
     }
 
+    /// <summary>
+    /// With <see cref="SimulatedBackendOptions.ManualClock"/>: runs every step that ends by <paramref name="until"/>
+    /// (simulated seconds), then plans the next one, exactly as the loop would have.
+    /// </summary>
+    public void RunUntil(double until)
+    {
+        if (_manualClock is null)
+        {
+            throw new InvalidOperationException("RunUntil needs ManualClock; this backend runs its own loop.");
+        }
+
+        while (true)
+        {
+            if (_inFlight is { } plan)
+            {
+                if (_inFlightEnd > until)
+                {
+                    return;
+                }
+
+                BusySeconds += _inFlightEnd - _inFlightStart;
+                _clock = _inFlightEnd;
+                _inFlight = null;
+                _scheduler.Finish(plan, _clock);
+                Interlocked.Increment(ref _steps);
+            }
+
+            _scheduler.DropCancelled(_clock);
+            var start = _scheduler.Admit(_clock, until);
+            if (start > until || _scheduler.Plan() is not { } next)
+            {
+                return;
+            }
+
+            _inFlight = next;
+            _inFlightStart = start;
+            _inFlightEnd = start + _profile.StepSeconds(next.DecodingSequences, next.PrefillTokens);
+        }
+    }
+
     IDisposable? IStepExecutor.CreateState(ScheduledSequence sequence) =>
         new SimulatedTokenState(SimulatedTokenGenerator.Hash(sequence.Request.Prefix));
 
@@ -180,6 +225,11 @@ public sealed class SimulatedBackend : IInferenceBackend, IStepExecutor
         _stopping = true;
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
+        if (_manualClock is not null)
+        {
+            _scheduler.Shutdown(null, SimulatedNow);
+        }
+
         _stop.Dispose();
         _signal.Dispose();
     }

@@ -57,6 +57,13 @@ public sealed record SimulatedBackendOptions
     public int? MeanOutputTokens { get; init; }
 
     /// <summary>
+    /// When set, the simulation runs on this clock (simulated seconds) instead of its own loop: nothing advances until
+    /// the caller calls <see cref="SimulatedBackend.RunUntil"/>. A discrete-event driver uses it to run a whole fleet
+    /// in virtual time, exactly and independently of how busy the machine is.
+    /// </summary>
+    public Func<double>? ManualClock { get; init; }
+
+    /// <summary>
     /// How far (in wall-clock time) the scheduler may fall behind its simulated timeline and still catch up by running
     /// steps back to back; beyond it the timeline restarts from now, so an overloaded process stretches simulated time
     /// instead of bursting tokens forever.
