@@ -12,6 +12,12 @@ if (args.Length > 0 && args[0] == "fleet")
     return await FleetBench.RunAsync(args[1..], SimulatedVocabulary.FromGguf(fleetModel.Path), fleetModel.Description);
 }
 
+if (args.Length > 0 && args[0] == "prefix-cache")
+{
+    var prefixModels = new ModelResolution(ModelCatalogSettings.FromEnvironment());
+    return await LlamaPrefixBench.RunAsync(args[1..], prefixModels, TokenizerLoader.FromGguf(prefixModels.Model.Path));
+}
+
 // The engine driven directly vs the embedded suite vs the distributed suite (RabbitMQ), same model and settings, in
 // one run; then an optional scale run over simulated workers. Prints tokens/s, ratios, TTFT and bus messages per token.
 var options = BenchOptions.Parse(args);

@@ -23,6 +23,7 @@ internal sealed class KvBlockPool
     private readonly Stack<KvBlock> _spare = new();
     private readonly List<KvOperation> _operations = [];
     private readonly List<int> _holderScratch = [];
+    private readonly int _maxIdle;
     private int _allocated;
     private int _reserved;
     private int _referenced;
@@ -35,6 +36,7 @@ internal sealed class KvBlockPool
         Events = events;
         LanesAddressed = options.HolderLanes is not null;
         _firstHolder = options.MaxSequences;
+        _maxIdle = options.MaxIdleCachedBlocks ?? int.MaxValue;
         var holders = _cache ? options.HolderLanes ?? 0 : 0;
         _holders = new KvBlock?[holders][];
         for (var i = 0; i < holders; i++)
@@ -268,6 +270,10 @@ internal sealed class KvBlockPool
         }
 
         table.Clear();
+        while (_lru.Count > _maxIdle)
+        {
+            Evict(_lru.First!.Value);
+        }
     }
 
     private void Reference(KvBlock block, int slot)

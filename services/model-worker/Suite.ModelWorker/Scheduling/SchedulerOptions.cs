@@ -31,6 +31,13 @@ public sealed record SchedulerOptions
     /// </summary>
     public int? HolderLanes { get; init; }
 
+    /// <summary>
+    /// Most blocks kept cached while no running sequence uses them; beyond it the least recently used are evicted at
+    /// once rather than when room is needed. Null: no bound but the pool. (A unified llama.cpp KV cache attends over
+    /// every occupied cell, so cells kept for the cache slow every step; see the README.)
+    /// </summary>
+    public int? MaxIdleCachedBlocks { get; init; }
+
     /// <summary>Model id: the root of the block hash chain (<see cref="Contracts.KvCache.PrefixBlockHash.Root"/>).</summary>
     public string Model { get; init; } = string.Empty;
 

@@ -91,6 +91,7 @@ public sealed class LlamaCppBackend : IInferenceBackend
                 BlockTokens = options.BlockTokens,
                 PrefixCache = options.PrefixCache,
                 HolderLanes = holders,
+                MaxIdleCachedBlocks = (options.PrefixCacheIdleTokens ?? (2 * contextLength)) / options.BlockTokens,
                 Model = Model.Id,
             });
         }

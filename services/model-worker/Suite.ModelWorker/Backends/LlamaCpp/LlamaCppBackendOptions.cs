@@ -37,6 +37,12 @@ public sealed record LlamaCppBackendOptions
     /// <summary>Tokens per KV block: the unit of prefix reuse and of KV events.</summary>
     public int BlockTokens { get; init; } = 16;
 
+    /// <summary>
+    /// Most prompt tokens kept cached while no sequence uses them (whole blocks); null = the context length × 2.
+    /// llama.cpp attends over every occupied cell of a unified KV cache, so every cached cell slows each step a little.
+    /// </summary>
+    public int? PrefixCacheIdleTokens { get; init; }
+
     /// <summary>Sequence ids that keep cached blocks; null = twice MaxSequences (within llama.cpp's 256 ids).</summary>
     public int? PrefixCacheHolderLanes { get; init; }
 
