@@ -25,6 +25,10 @@ for (var i = 0; i < 2000; i++)
 
 const int Decisions = 20_000;
 var times = new double[Decisions];
+
+// On a shared machine a timed decision also counts the time the thread was preempted; CPU time per decision is not.
+var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+var wall = Stopwatch.StartNew();
 for (var i = 0; i < Decisions; i++)
 {
     var started = Stopwatch.GetTimestamp();
@@ -32,6 +36,8 @@ for (var i = 0; i < Decisions; i++)
     times[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
 }
 
+wall.Stop();
+var cpuMicroseconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMicroseconds / Decisions;
 Array.Sort(times);
 var blocks = Enumerable.Range(0, 200).Select(_ => PrefixBlockHash.Compute(Fleet.Model, Fleet.Tokens(random, 16_000), 16)).ToArray();
 var ingest = Stopwatch.StartNew();
@@ -44,5 +50,5 @@ for (var i = 0; i < blocks.Length; i++)
 
 ingest.Stop();
 var inv = CultureInfo.InvariantCulture;
-Console.WriteLine(string.Create(inv, $"Decisions, 1,000 workers, {fleet.Index.BlockCount:N0} indexed blocks: p50 {times[Decisions / 2]:0.0} µs, p90 {times[(int)(Decisions * 0.9)]:0.0} µs, p99 {times[(int)(Decisions * 0.99)]:0.0} µs, max {times[^1]:0.0} µs (target p99 ≤ 50 µs)"));
+Console.WriteLine(string.Create(inv, $"Decisions, 1,000 workers, {fleet.Index.BlockCount:N0} indexed blocks: p50 {times[Decisions / 2]:0.0} µs, p90 {times[(int)(Decisions * 0.9)]:0.0} µs, p99 {times[(int)(Decisions * 0.99)]:0.0} µs, max {times[^1]:0.0} µs (target p99 ≤ 50 µs); CPU time {cpuMicroseconds:0.0} µs per decision against {wall.Elapsed.TotalMicroseconds / Decisions:0.0} µs of wall time"));
 Console.WriteLine(string.Create(inv, $"Ingestion: {ingested:N0} blocks in {ingest.Elapsed.TotalMilliseconds:0} ms = {ingested / ingest.Elapsed.TotalSeconds:N0} blocks/s (target ≥ 200,000)"));

@@ -10,13 +10,15 @@ namespace Suite.Contracts.KvCache;
 /// share a block. Part of the public contract: another implementation must compute the same numbers.
 /// <para>
 /// Algorithm: <c>root = mix(FNV-1a-64(UTF-8 model id))</c>; for a block, <c>h = parent</c>, then for each token
-/// <c>h = mix(h ^ (uint)token × 0x9E3779B97F4A7C15)</c>, finally <c>h = mix(h ^ B)</c>; a result of 0 becomes 1 (0
-/// means "no block"). <c>mix</c> is SplitMix64's finaliser. Arithmetic is unsigned 64-bit, wrapping.
+/// <c>h = (h ^ (uint)token) × 0x100000001B3</c> (FNV-1a over 32-bit tokens), finally <c>h = mix(h ^ B)</c>; a result of
+/// 0 becomes 1 (0 means "no block"). <c>mix</c> is SplitMix64's finaliser. Arithmetic is unsigned 64-bit, wrapping.
+/// One multiply per token keeps hashing a long prompt to a few microseconds; it is not a cryptographic hash, so it
+/// does not keep a client who can choose tokens from crafting a collision.
 /// </para>
 /// </summary>
 public static class PrefixBlockHash
 {
-    private const ulong TokenMultiplier = 0x9E37_79B9_7F4A_7C15UL;
+    private const ulong FnvPrime = 0x100_0000_01B3UL;
 
     /// <summary>The parent of a model's first block.</summary>
     public static ulong Root(string model)
@@ -25,7 +27,7 @@ public static class PrefixBlockHash
         var h = 0xCBF2_9CE4_8422_2325UL;
         foreach (var b in Encoding.UTF8.GetBytes(model))
         {
-            h = (h ^ b) * 0x100_0000_01B3UL;
+            h = (h ^ b) * FnvPrime;
         }
 
         return NonZero(Mix(h));
@@ -37,7 +39,7 @@ public static class PrefixBlockHash
         var h = parent;
         foreach (var token in tokens)
         {
-            h = Mix(h ^ ((uint)token * TokenMultiplier));
+            h = (h ^ (uint)token) * FnvPrime;
         }
 
         return NonZero(Mix(h ^ (ulong)tokens.Length));

@@ -67,7 +67,7 @@ public sealed class LeastLoadedPolicy(IOptions<RouterOptions> options) : IRoutin
         return Utilisation(a) < Utilisation(b);
     }
 
-    internal static double Utilisation(WorkerEntry worker) => worker.Load / (double)Math.Max(1, worker.Heartbeat.MaxSequences);
+    internal static double Utilisation(WorkerEntry worker) => worker.Load / (double)Math.Max(1, worker.Figures.MaxSequences);
 
     private int Rank(string backend)
     {

@@ -26,8 +26,8 @@ public sealed class PredictedCostPolicy(IOptions<RouterOptions> options) : IRout
     public RoutingChoice? Select(RoutingContext context)
     {
         var candidates = context.Candidates;
-        Span<double> ttft = candidates.Count <= 256 ? stackalloc double[candidates.Count] : new double[candidates.Count];
-        Span<double> score = candidates.Count <= 256 ? stackalloc double[candidates.Count] : new double[candidates.Count];
+        Span<double> ttft = candidates.Count <= 1024 ? stackalloc double[candidates.Count] : new double[candidates.Count];
+        Span<double> score = candidates.Count <= 1024 ? stackalloc double[candidates.Count] : new double[candidates.Count];
         int fastest = -1, secondFastest = -1;
         for (var i = 0; i < candidates.Count; i++)
         {
@@ -89,9 +89,7 @@ public sealed class PredictedCostPolicy(IOptions<RouterOptions> options) : IRout
     /// <summary>Predicted US dollars of worker time that serving the request takes there.</summary>
     public static double Cost(WorkerEntry worker, int uncachedTokens, int outputTokens)
     {
-        var heartbeat = worker.Heartbeat;
-        var price = heartbeat.PricePerHourUsd ?? 0;
-        var rate = heartbeat.Cache is { PrefillTokensPerSecond: > 0 } c ? c.PrefillTokensPerSecond : TtftPredictor.UnknownPrefillTokensPerSecond;
+        var price = worker.Figures.PricePerHour;
         var step = TtftPredictor.DecodeStep(worker);
         if (step <= 0)
         {
@@ -99,7 +97,7 @@ public sealed class PredictedCostPolicy(IOptions<RouterOptions> options) : IRout
         }
 
         var sharing = worker.Load; // the sequences that share its steps with this one
-        var seconds = (Math.Max(0, uncachedTokens) / rate) + (outputTokens * step / (sharing + 1));
+        var seconds = TtftPredictor.PrefillSeconds(worker, uncachedTokens) + (outputTokens * step / (sharing + 1));
         return price / 3600 * seconds;
     }
 }

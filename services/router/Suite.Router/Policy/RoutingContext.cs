@@ -85,8 +85,9 @@ public sealed class RoutingContext
         var root = Roots.GetOrAdd(Model, PrefixBlockHash.Root);
         for (var i = 0; i < Candidates.Count; i++)
         {
-            var blockTokens = Candidates[i].Heartbeat.Cache is { Enabled: true, BlockTokens: > 0 } cache ? cache.BlockTokens : 0;
-            if (blockTokens == 0 || _hashes.Exists(h => h.BlockTokens == blockTokens))
+            ref readonly var figures = ref Candidates[i].Figures;
+            var blockTokens = figures.CacheEnabled ? figures.BlockTokens : 0;
+            if (blockTokens == 0 || Hashed(blockTokens))
             {
                 continue;
             }
@@ -99,7 +100,8 @@ public sealed class RoutingContext
             var usable = (_tokens.Length - 1) / blockTokens;
             for (var j = i; j < Candidates.Count; j++)
             {
-                if (Candidates[j].Heartbeat.Cache is { Enabled: true } c && c.BlockTokens == blockTokens)
+                ref readonly var other = ref Candidates[j].Figures;
+                if (other.CacheEnabled && other.BlockTokens == blockTokens)
                 {
                     var slot = Candidates[j].Slot;
                     cached[j] = (uint)slot < (uint)overlap.Length ? Math.Min(overlap[slot], usable) * blockTokens : 0;
@@ -113,5 +115,19 @@ public sealed class RoutingContext
         }
 
         return cached;
+    }
+
+    // A fleet has one block size or a few: a loop, not a lookup (and no closure per candidate).
+    private bool Hashed(int blockTokens)
+    {
+        foreach (var (size, _) in _hashes!)
+        {
+            if (size == blockTokens)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -17,33 +17,29 @@ public static class TtftPredictor
 
     public static double Predict(WorkerEntry worker, int promptTokens, int cachedTokens)
     {
-        var heartbeat = worker.Heartbeat;
-        var cache = heartbeat.Cache;
-        var rate = cache is { PrefillTokensPerSecond: > 0 } ? cache.PrefillTokensPerSecond : UnknownPrefillTokensPerSecond;
-        var step = DecodeStep(worker);
-        var running = heartbeat.RunningSequences;
-        var work = Math.Max(0, promptTokens - cachedTokens) + (cache?.QueuedPrefillTokens ?? 0) + worker.AssignedPrefillTokens;
-        var chunk = Math.Max(1, (cache is { BatchTokens: > 0 } ? cache.BatchTokens : DefaultBatchTokens) - running);
+        ref readonly var f = ref worker.Figures;
+        var rate = f.PrefillTokensPerSecond > 0 ? f.PrefillTokensPerSecond : UnknownPrefillTokensPerSecond;
+        var step = f.DecodeStepSeconds;
+        var work = Math.Max(0, promptTokens - cachedTokens) + f.QueuedPrefillTokens + worker.AssignedPrefillTokens;
+        var chunk = Math.Max(1, (f.BatchTokens > 0 ? f.BatchTokens : DefaultBatchTokens) - f.Running);
         var steps = Math.Ceiling(work / (double)chunk);
-        var prefill = (work / rate) + (running > 0 ? steps * step : 0);
-        return SlotWait(worker, step) + prefill;
+        var prefill = (work / rate) + (f.Running > 0 ? steps * step : 0);
+        return SlotWait(worker, f, step) + prefill;
     }
 
     /// <summary>Seconds of the worker's prefill that <paramref name="tokens"/> uncached prompt tokens take.</summary>
-    public static double PrefillSeconds(WorkerEntry worker, int tokens) =>
-        Math.Max(0, tokens) / (worker.Heartbeat.Cache is { PrefillTokensPerSecond: > 0 } c ? c.PrefillTokensPerSecond : UnknownPrefillTokensPerSecond);
-
-    /// <summary>How long a decode step takes on this worker at its current batch (0 when unknown).</summary>
-    public static double DecodeStep(WorkerEntry worker)
+    public static double PrefillSeconds(WorkerEntry worker, int tokens)
     {
-        var heartbeat = worker.Heartbeat;
-        return heartbeat.Cache is { DecodeStepSeconds: > 0 } cache ? cache.DecodeStepSeconds : Math.Max(0, heartbeat.ItlSecondsEwma);
+        var rate = worker.Figures.PrefillTokensPerSecond;
+        return Math.Max(0, tokens) / (rate > 0 ? rate : UnknownPrefillTokensPerSecond);
     }
 
-    private static double SlotWait(WorkerEntry worker, double step)
+    /// <summary>How long a decode step takes on this worker at its current batch (0 when unknown).</summary>
+    public static double DecodeStep(WorkerEntry worker) => worker.Figures.DecodeStepSeconds;
+
+    private static double SlotWait(WorkerEntry worker, in WorkerFigures f, double step)
     {
-        var heartbeat = worker.Heartbeat;
-        var slots = Math.Max(1, heartbeat.MaxSequences);
+        var slots = Math.Max(1, f.MaxSequences);
         var ahead = worker.Load - slots + 1;
         if (ahead <= 0)
         {
@@ -51,7 +47,7 @@ public static class TtftPredictor
         }
 
         // Slots free up at slots / (seconds a sequence holds one) per second.
-        var held = heartbeat.Cache is { SlotSecondsEwma: > 0 } c ? c.SlotSecondsEwma : Math.Max(step * 128, heartbeat.TtftSecondsEwma);
+        var held = f.SlotSeconds > 0 ? f.SlotSeconds : Math.Max(step * 128, f.TtftSeconds);
         return ahead * held / slots;
     }
 }

@@ -69,7 +69,7 @@ public sealed class WorkerRegistry(IOptions<RouterOptions> options)
     public List<WorkerEntry> LiveWorkers(string model)
     {
         var now = Stopwatch.GetTimestamp();
-        var live = new List<WorkerEntry>();
+        var live = new List<WorkerEntry>(_workers.Count);
         foreach (var (id, entry) in _workers)
         {
             if (now - entry.ReceivedAt > _timeoutTicks)
