@@ -87,9 +87,10 @@ public sealed class WorkerRegistry(IOptions<RouterOptions> options)
         return live;
     }
 
-    /// <summary>Every live worker.</summary>
+    /// <summary>Every live worker, dropping any that stopped heartbeating.</summary>
     public List<WorkerEntry> AllLive()
     {
+        Sweep();
         var now = Stopwatch.GetTimestamp();
         return _workers.Values.Where(e => now - e.ReceivedAt <= _timeoutTicks).ToList();
     }
