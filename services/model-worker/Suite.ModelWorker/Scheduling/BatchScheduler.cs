@@ -19,8 +19,6 @@ namespace Suite.ModelWorker.Scheduling;
 /// </summary>
 public sealed class BatchScheduler
 {
-    private const double EwmaWeight = 0.2;
-
     private readonly SchedulerOptions _options;
     private readonly IStepExecutor _executor;
     private readonly int _vocabularySize;
@@ -32,15 +30,11 @@ public sealed class BatchScheduler
     private readonly StepPlan _plan = new();
     private readonly List<KvBlock> _matched = [];
     private readonly List<ScheduledSequence> _prefilling = [];
+    private readonly SchedulerMeters _meters;
     private long _order;
     private int _running;
     private int _waitingCount;
     private long _queuedPrefill;
-    private long _queryTokens;
-    private long _hitTokens;
-    private long _prefillRateBits;
-    private long _slotSecondsBits;
-    private long _decodeStepBits;
     private double _stepStart;
     private bool _stopping;
 
@@ -56,7 +50,7 @@ public sealed class BatchScheduler
         _slots = new ScheduledSequence?[options.MaxSequences];
         Events = new KvEventLog(options.BlockTokens);
         _pool = new KvBlockPool(options, Events);
-        PrefillTokensPerSecond = options.NominalPrefillTokensPerSecond;
+        _meters = new SchedulerMeters(options.NominalPrefillTokensPerSecond);
     }
 
     public SchedulerOptions Options => _options;
@@ -83,35 +77,14 @@ public sealed class BatchScheduler
         _options.BlockTokens,
         Volatile.Read(ref _cachedBlocks),
         _pool.Capacity,
-        Interlocked.Read(ref _queryTokens),
-        Interlocked.Read(ref _hitTokens),
+        _meters.QueryTokens,
+        _meters.HitTokens,
         Events.Sequence,
         Math.Max(0, Interlocked.Read(ref _queuedPrefill)),
-        PrefillTokensPerSecond,
-        DecodeStepSeconds,
-        SlotSecondsEwma,
+        _meters.PrefillTokensPerSecond,
+        _meters.DecodeStepSeconds,
+        _meters.SlotSeconds,
         _options.BatchSize);
-
-    /// <summary>Observed duration of steps that only decode, at the batch they had (EWMA; 0 until one ran).</summary>
-    public double DecodeStepSeconds
-    {
-        get => BitConverter.Int64BitsToDouble(Interlocked.Read(ref _decodeStepBits));
-        private set => Interlocked.Exchange(ref _decodeStepBits, BitConverter.DoubleToInt64Bits(value));
-    }
-
-    /// <summary>Observed prompt tokens per second of steps that only prefill (EWMA; the nominal figure until then).</summary>
-    public double PrefillTokensPerSecond
-    {
-        get => BitConverter.Int64BitsToDouble(Interlocked.Read(ref _prefillRateBits));
-        private set => Interlocked.Exchange(ref _prefillRateBits, BitConverter.DoubleToInt64Bits(value));
-    }
-
-    /// <summary>Observed seconds a sequence holds its slot (EWMA; 0 until one finished).</summary>
-    public double SlotSecondsEwma
-    {
-        get => BitConverter.Int64BitsToDouble(Interlocked.Read(ref _slotSecondsBits));
-        private set => Interlocked.Exchange(ref _slotSecondsBits, BitConverter.DoubleToInt64Bits(value));
-    }
 
     private int _usedBlocks;
     private int _cachedBlocks;
@@ -310,7 +283,7 @@ public sealed class BatchScheduler
     /// </summary>
     public void Finish(StepPlan plan, double end)
     {
-        ObserveStep(plan, end - _stepStart);
+        _meters.ObserveStep(plan, end - _stepStart, _options.BlockTokens);
         var entries = plan.Items;
         foreach (var entry in entries)
         {
@@ -427,8 +400,7 @@ public sealed class BatchScheduler
 
         if (_options.PrefixCache)
         {
-            Interlocked.Add(ref _queryTokens, prefix.Length);
-            Interlocked.Add(ref _hitTokens, cached);
+            _meters.CountLookup(prefix.Length, cached);
         }
 
         // From the expectation at scheduling to what admission found.
@@ -463,28 +435,6 @@ public sealed class BatchScheduler
         }
     }
 
-    // Steps that did one kind of work measure that work's speed: prefill tokens per second, and the decode step at
-    // the current batch. Mixed steps are left out, so neither figure carries the other's cost.
-    private void ObserveStep(StepPlan plan, double seconds)
-    {
-        if (seconds <= 0)
-        {
-            return;
-        }
-
-        if (plan.DecodingSequences == 0 && plan.PrefillTokens >= _options.BlockTokens)
-        {
-            var rate = plan.PrefillTokens / seconds;
-            var current = PrefillTokensPerSecond;
-            PrefillTokensPerSecond = current <= 0 ? rate : (current * (1 - EwmaWeight)) + (rate * EwmaWeight);
-        }
-        else if (plan.PrefillTokens == 0)
-        {
-            var current = DecodeStepSeconds;
-            DecodeStepSeconds = current <= 0 ? seconds : (current * (1 - EwmaWeight)) + (seconds * EwmaWeight);
-        }
-    }
-
     /// <summary>Frees the slot, returns its blocks to the pool (registered ones stay cached), then completes the sequence.</summary>
     private void Release(ScheduledSequence sequence, FinishReason reason, string? error, double now)
     {
@@ -504,9 +454,7 @@ public sealed class BatchScheduler
             Volatile.Write(ref _cachedBlocks, _pool.Cached);
             if (sequence.AdmittedAt >= 0)
             {
-                var held = now - sequence.AdmittedAt;
-                var current = SlotSecondsEwma;
-                SlotSecondsEwma = current <= 0 ? held : (current * (1 - EwmaWeight)) + (held * EwmaWeight);
+                _meters.ObserveSlot(now - sequence.AdmittedAt);
             }
         }
 
