@@ -250,17 +250,22 @@ public sealed class BatchSchedulerTests
     }
 
     [Fact]
-    public void Release_NoHolderLaneFreeAtThatPosition_TheBlockIsEvicted()
+    public void Release_EveryHolderLaneTakenAtThatPosition_TheLeastRecentlyUsedBlockMakesRoom()
     {
         var harness = new SchedulerHarness(o => o with { HolderLanes = 1 });
-        harness.Add(SchedulerHarness.Prompt(20, 1), maxNew: 1);
+        var first = SchedulerHarness.Prompt(20, 1);
+        var second = SchedulerHarness.Prompt(20, 2);
+        harness.Add(first, maxNew: 1);
         harness.RunUntilIdle();
-        harness.Add(SchedulerHarness.Prompt(20, 2), maxNew: 1);
+        harness.Add(second, maxNew: 1);
         harness.RunUntilIdle();
 
+        // One holder lane, one block per position: the second prompt's block replaced the first's (net changes).
         var events = harness.Scheduler.Events.Drain()!;
-        Assert.Single(events.Stored); // the first prompt's block stays on the only holder lane
+        Assert.Equal([PrefixBlockHash.Compute("test-model", second, 16)[0]], events.Stored);
+        Assert.Equal([PrefixBlockHash.Compute("test-model", first, 16)[0]], events.Evicted);
         Assert.Equal(1, harness.Scheduler.Statistics.CachedBlocks);
+        Assert.Contains(KvOperation.Remove(4, 0, 16), harness.Operations);
     }
 
     [Fact]

@@ -216,7 +216,13 @@ internal sealed class KvBlockPool
                 holder = previous >= 0 && _holders[previous - _firstHolder][block.Index] is null ? previous : FindHolder(block.Index);
                 if (holder < 0)
                 {
-                    // No holder lane is free at this position: the block cannot be kept.
+                    // Every holder lane has a block at this position: the least recently used of them makes room.
+                    holder = EvictHeldAt(block.Index);
+                }
+
+                if (holder < 0)
+                {
+                    // Only blocks in use hold this position: this one cannot be kept.
                     Unregister(block);
                 }
                 else
@@ -316,6 +322,22 @@ internal sealed class KvBlockPool
         _allocated--;
         block.Reset(0);
         _spare.Push(block);
+    }
+
+    private int EvictHeldAt(int index)
+    {
+        for (var node = _lru.First; node is not null; node = node.Next)
+        {
+            var block = node.Value;
+            if (block.Index == index && block.HolderLane >= 0 && !block.Pinned)
+            {
+                var lane = block.HolderLane;
+                Evict(block);
+                return lane;
+            }
+        }
+
+        return -1;
     }
 
     private int FindHolder(int index)
