@@ -1,6 +1,9 @@
 namespace Suite.Contracts;
 
-/// <summary>Command to one worker: continue these tokens. Sent by the router to the worker's own queue.</summary>
+/// <summary>
+/// Command to one worker: continue these tokens. Sent by the router to the worker's own queue, with the routing
+/// decision that the worker echoes back (<see cref="RouteDecision"/>).
+/// </summary>
 public sealed record GenerateTokens(
     Guid RequestId,
     string Model,
@@ -11,4 +14,5 @@ public sealed record GenerateTokens(
     int Priority,
     DateTimeOffset AcceptedAt,
     DateTimeOffset RoutedAt,
-    Continuation Continuation);
+    Continuation Continuation,
+    RouteDecision? Route = null);

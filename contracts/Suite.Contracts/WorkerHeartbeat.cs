@@ -3,7 +3,8 @@ namespace Suite.Contracts;
 /// <summary>
 /// Event each worker publishes every few hundred milliseconds: who it is, what it serves, and how loaded it is.
 /// The router's registry and the telemetry gauges are built from these alone. <c>PricePerHourUsd</c> is what an hour of
-/// this worker costs (configured per pool, or the simulated profile's figure); null when nobody said.
+/// this worker costs (configured per pool, or the simulated profile's figure); null when nobody said. <c>Cache</c> is its
+/// prefix cache and the speeds the router predicts with.
 /// </summary>
 public sealed record WorkerHeartbeat(
     string WorkerId,
@@ -24,4 +25,5 @@ public sealed record WorkerHeartbeat(
     double ItlSecondsEwma,
     DateTimeOffset SentAt,
     ModelDescription ModelInfo,
-    double? PricePerHourUsd = null);
+    double? PricePerHourUsd = null,
+    WorkerCacheStatus? Cache = null);

@@ -1,6 +1,6 @@
 namespace Suite.Contracts;
 
-/// <summary>A worker as the router last saw it.</summary>
+/// <summary>A worker as the router last saw it; <c>IndexedBlocks</c> is how many of its cached KV blocks the router's prefix index holds.</summary>
 public sealed record WorkerStatus(
     string WorkerId,
     string Backend,
@@ -10,4 +10,5 @@ public sealed record WorkerStatus(
     int RunningSequences,
     int WaitingSequences,
     int MaxSequences,
-    double SecondsSinceHeartbeat);
+    double SecondsSinceHeartbeat,
+    int IndexedBlocks = 0);

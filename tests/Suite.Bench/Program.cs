@@ -1,6 +1,22 @@
 using Suite.Bench;
+using Suite.Bench.Prefix;
+using Suite.ModelWorker.Backends.Sim;
 using Suite.Models.Catalog;
 using Suite.Tokenizer.Core.Loading;
+
+// Prefix-cache benchmarks have commands of their own: "fleet" (routing policies on a simulated fleet) and
+// "prefix-cache" (real llama.cpp with the cache on and off).
+if (args.Length > 0 && args[0] == "fleet")
+{
+    var fleetModel = new ModelResolution(ModelCatalogSettings.FromEnvironment()).Model;
+    return await FleetBench.RunAsync(args[1..], SimulatedVocabulary.FromGguf(fleetModel.Path), fleetModel.Description);
+}
+
+if (args.Length > 0 && args[0] == "prefix-cache")
+{
+    var prefixModels = new ModelResolution(ModelCatalogSettings.FromEnvironment());
+    return await LlamaPrefixBench.RunAsync(args[1..], prefixModels, TokenizerLoader.FromGguf(prefixModels.Model.Path));
+}
 
 // The engine driven directly vs the embedded suite vs the distributed suite (RabbitMQ), same model and settings, in
 // one run; then an optional scale run over simulated workers. Prints tokens/s, ratios, TTFT and bus messages per token.
@@ -74,6 +90,8 @@ if (options.Output is { } output)
 {
     await File.WriteAllTextAsync(output, report);
 }
+
+return 0;
 
 // Every target gets the same warm-up before it is measured: full-length requests at each measured concurrency, repeated
 // until the warm-up time is spent. A freshly started .NET process runs unoptimised (tier-0) code for its first seconds

@@ -101,6 +101,7 @@ public sealed class FailoverTests(DistributedSuiteFixture suite)
             ["SUITE_MODEL"] = null,
             ["SUITE_RABBITMQ_URI"] = null,
             ["Worker__ExactNumerics"] = "true",
+            ["Worker__PrefixCache"] = "true",
             ["Worker__Threads"] = "1",
         }, "embedded-parity");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };

@@ -141,11 +141,11 @@ public sealed partial class GenerationHandler(
             return;
         }
 
-        SetWorkerHeaders(context.Response, completed.WorkerId, completed.Backend, completed.Simulated);
+        SetWorkerHeaders(context.Response, completed.WorkerId, completed.Backend, completed.Simulated, completed.Route);
         var writer = ResponseWriter.For(request.Kind, request.Model);
         context.Response.ContentType = "application/json";
         await using var json = JsonOutput.Create(context.Response.Body);
-        writer.WriteComplete(json, result.Text, ResponseWriter.FinishReasonText(completed.FinishReason), completed.PromptTokens, completed.CompletionTokens);
+        writer.WriteComplete(json, result.Text, ResponseWriter.FinishReasonText(completed.FinishReason), completed.PromptTokens, completed.CompletionTokens, completed.CachedTokens);
         await json.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
@@ -176,7 +176,7 @@ public sealed partial class GenerationHandler(
                 // Headers go out with the first event, so a request refused downstream still gets its status code.
                 if (e is TokensGenerated first)
                 {
-                    SetWorkerHeaders(context.Response, first.WorkerId, first.Backend, simulated: null);
+                    SetWorkerHeaders(context.Response, first.WorkerId, first.Backend, simulated: null, first.Route);
                 }
 
                 sse.Start();
@@ -205,7 +205,7 @@ public sealed partial class GenerationHandler(
                 sse.Add(json => writer.WriteChunk(json, chat ? null : string.Empty, withRole: false, finish, request.IncludeUsage));
                 if (request.IncludeUsage)
                 {
-                    sse.Add(json => writer.WriteUsageChunk(json, completed.PromptTokens, completed.CompletionTokens));
+                    sse.Add(json => writer.WriteUsageChunk(json, completed.PromptTokens, completed.CompletionTokens, completed.CachedTokens));
                 }
 
                 sse.AddDone();
@@ -230,10 +230,17 @@ public sealed partial class GenerationHandler(
         await sse.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static void SetWorkerHeaders(HttpResponse response, string workerId, string backend, bool? simulated)
+    private static void SetWorkerHeaders(HttpResponse response, string workerId, string backend, bool? simulated, RouteDecision? route = null)
     {
         response.Headers["X-Suite-Worker"] = workerId;
         response.Headers["X-Suite-Backend"] = backend;
+        if (route is not null)
+        {
+            // Why the router chose this worker: its predicted time to first token, the cached prefix it holds, the runner-up.
+            response.Headers["X-Suite-Route"] = string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"policy={route.Policy}; worker={route.WorkerId}; predicted_ttft_ms={route.PredictedTtftSeconds * 1000:0.###}; cached_tokens={route.CachedTokens}; runner_up={route.RunnerUpWorkerId ?? "none"}; runner_up_ttft_ms={(route.RunnerUpTtftSeconds is { } r ? (r * 1000).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : "none")}");
+        }
         if (simulated == true || backend == "sim")
         {
             response.Headers["X-Suite-Simulated"] = "true";

@@ -59,18 +59,18 @@ public sealed class ResponseWriter(GenerationKind kind, string id, long created,
     }
 
     /// <summary>The last chunk of a stream with include_usage: no choices, only usage.</summary>
-    public void WriteUsageChunk(Utf8JsonWriter json, int promptTokens, int completionTokens)
+    public void WriteUsageChunk(Utf8JsonWriter json, int promptTokens, int completionTokens, int cachedTokens = 0)
     {
         json.WriteStartObject();
         WriteHeader(json, kind == GenerationKind.ChatCompletion ? "chat.completion.chunk" : "text_completion");
         json.WriteStartArray("choices");
         json.WriteEndArray();
-        WriteUsage(json, promptTokens, completionTokens);
+        WriteUsage(json, promptTokens, completionTokens, cachedTokens);
         json.WriteEndObject();
     }
 
     /// <summary>A whole (non-streamed) response.</summary>
-    public void WriteComplete(Utf8JsonWriter json, string text, string finishReason, int promptTokens, int completionTokens)
+    public void WriteComplete(Utf8JsonWriter json, string text, string finishReason, int promptTokens, int completionTokens, int cachedTokens = 0)
     {
         json.WriteStartObject();
         WriteHeader(json, kind == GenerationKind.ChatCompletion ? "chat.completion" : "text_completion");
@@ -94,7 +94,7 @@ public sealed class ResponseWriter(GenerationKind kind, string id, long created,
         json.WriteString("finish_reason", finishReason);
         json.WriteEndObject();
         json.WriteEndArray();
-        WriteUsage(json, promptTokens, completionTokens);
+        WriteUsage(json, promptTokens, completionTokens, cachedTokens);
         json.WriteEndObject();
     }
 
@@ -119,12 +119,17 @@ public sealed class ResponseWriter(GenerationKind kind, string id, long created,
         }
     }
 
-    private static void WriteUsage(Utf8JsonWriter json, int promptTokens, int completionTokens)
+    private static void WriteUsage(Utf8JsonWriter json, int promptTokens, int completionTokens, int cachedTokens)
     {
         json.WriteStartObject("usage");
         json.WriteNumber("prompt_tokens", promptTokens);
         json.WriteNumber("completion_tokens", completionTokens);
         json.WriteNumber("total_tokens", promptTokens + completionTokens);
+
+        // OpenAI's field: prompt tokens the worker took from its prefix cache.
+        json.WriteStartObject("prompt_tokens_details");
+        json.WriteNumber("cached_tokens", cachedTokens);
+        json.WriteEndObject();
         json.WriteEndObject();
     }
 }

@@ -7,6 +7,7 @@ using Suite.Contracts;
 using Suite.ModelWorker.Consumers;
 using Suite.ModelWorker.Handlers;
 using Suite.ModelWorker.Hosting;
+using Suite.ModelWorker.KvEvents;
 using Suite.Models.Catalog;
 using Suite.ServiceDefaults.Bus;
 using Suite.ServiceDefaults.Pipeline;
@@ -33,12 +34,19 @@ public static class ModelWorkerExtensions
         builder.Services.AddSingleton<IBackendFactory, BackendFactory>();
         builder.Services.TryAddSingleton(_ => new ModelResolution(ModelCatalogSettings.FromVariables(k => configuration[k])));
         builder.Services.AddHostedService<WorkerHostedService>();
+        builder.Services.AddSingleton<KvEventService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<KvEventService>());
         builder.SuiteBus()
             .Register(x =>
             {
                 x.AddConsumer<CancelGenerationConsumer>();
+                x.AddConsumer<KvSnapshotRequestedConsumer>();
             })
-            .InstanceEndpoint("suite-worker-events", (context, e) => e.ConfigureConsumer<CancelGenerationConsumer>(context))
+            .InstanceEndpoint("suite-worker-events", (context, e) =>
+            {
+                e.ConfigureConsumer<CancelGenerationConsumer>(context);
+                e.ConfigureConsumer<KvSnapshotRequestedConsumer>(context);
+            })
             .PipelineEndpoint(PipelineAddresses.InstanceQueue(identity.Queue), shared: false, concurrency: 1, e => e
                 .Handle<GenerateTokens, GenerateTokensHandler>((m, ex) => PipelineFailures.ToRequester(m.RequestId, m.ReplyAddress, $"worker {identity.WorkerId}", ex)));
         return builder;

@@ -43,6 +43,25 @@ public sealed class ModelWorkerOptions
     /// <summary>Use F32 KV cache and no flash attention: slower, but a sequence decodes the same alone or batched.</summary>
     public bool ExactNumerics { get; set; }
 
+    /// <summary>
+    /// Keep the KV of finished sequences as cached blocks and reuse them for prompts that start the same way. Off:
+    /// every prompt is computed in full. Unset: on for the simulator, off for llama.cpp backends, where sharing cells
+    /// needs a unified KV cache and every decode step then attends over all occupied cells (README, "Prefix cache and
+    /// routing", has the measured cost).
+    /// </summary>
+    public bool? PrefixCache { get; set; }
+
+    /// <summary>Whether this worker keeps a prefix cache (see <see cref="PrefixCache"/>).</summary>
+    public bool PrefixCacheEnabled => PrefixCache ?? Backend == "sim";
+
+    /// <summary>Tokens per KV block: the unit of prefix reuse, of KV events and of the router's prefix index.</summary>
+    [Range(1, 1024)]
+    public int KvBlockTokens { get; set; } = 16;
+
+    /// <summary>How often the worker publishes the blocks its prefix cache stored and evicted (batched events).</summary>
+    [Range(10, 60_000)]
+    public int KvEventIntervalMilliseconds { get; set; } = 200;
+
     [Range(50, 60_000)]
     public int HeartbeatIntervalMilliseconds { get; set; } = 500;
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Suite.Router.Policy;
 
 namespace Suite.Router;
 
@@ -7,7 +8,7 @@ public sealed class RouterOptions
 {
     public const string Section = "Router";
 
-    /// <summary>A worker whose last heartbeat is older than this leaves the registry.</summary>
+    /// <summary>A worker whose last heartbeat is older than this leaves the registry (and its blocks the prefix index).</summary>
     [Range(0.2, 600)]
     public double WorkerTimeoutSeconds { get; set; } = 3;
 
@@ -20,9 +21,36 @@ public sealed class RouterOptions
     public double WarmUpSeconds { get; set; } = 2;
 
     /// <summary>
-    /// Backends in order of preference (e.g. cuda, cann, cpu, sim). A request goes to the most preferred backend that
-    /// has a free slot; when every preferred worker is full it goes to the least loaded worker of any backend.
-    /// Backends not listed come after the listed ones.
+    /// How workers are chosen: <c>predicted</c> (predicted time to first token or cost per worker, with the prefix
+    /// index), <c>prefix</c> (longest cached prefix, then least loaded), <c>least-loaded</c> (with
+    /// <see cref="BackendPreference"/>) or <c>round-robin</c>.
+    /// </summary>
+    [RegularExpression("^(predicted|prefix|least-loaded|round-robin)$", ErrorMessage = "Policy must be one of predicted, prefix, least-loaded, round-robin.")]
+    public string Policy { get; set; } = "predicted";
+
+    /// <summary>For the predicted policy: <c>Latency</c> (lowest predicted TTFT) or <c>Cost</c> (cheapest meeting <see cref="TtftTargetSeconds"/>).</summary>
+    public RoutingObjective Objective { get; set; } = RoutingObjective.Latency;
+
+    /// <summary>The time-to-first-token objective of the cost objective, in seconds.</summary>
+    [Range(0.001, 3600)]
+    public double TtftTargetSeconds { get; set; } = 1.0;
+
+    /// <summary>
+    /// For the predicted policy: how much the uncached prefill a placement adds weighs against the request's own
+    /// predicted TTFT (score = TTFT + weight × that prefill's seconds). 0 is greedy TTFT. Chosen on the shared-prefix
+    /// fleet benchmark, where 1, 2, 4, 8 and 16 were tried (README, "Prefix cache and routing").
+    /// </summary>
+    [Range(0, 1000)]
+    public double PrefillWorkWeight { get; set; } = 8;
+
+    /// <summary>Output tokens the cost objective assumes when a request sets no max_tokens (and at most).</summary>
+    [Range(1, 1_000_000)]
+    public int ExpectedOutputTokens { get; set; } = 256;
+
+    /// <summary>
+    /// Backends in order of preference (e.g. cuda, cann, cpu, sim) for the least-loaded policy. A request goes to the
+    /// most preferred backend that has a free slot; when every preferred worker is full it goes to the least loaded
+    /// worker of any backend. Backends not listed come after the listed ones.
     /// </summary>
     public List<string> BackendPreference { get; set; } = ["cuda", "cann", "cpu", "sim"];
 

@@ -169,6 +169,7 @@ public sealed class DistributedSuiteFixture : IAsyncLifetime
         ["Worker__Threads"] = "1",
         ["Worker__MaxSequences"] = "8",
         ["Worker__ExactNumerics"] = "true",
+        ["Worker__PrefixCache"] = "true",
         ["Worker__HeartbeatIntervalMilliseconds"] = "250",
     };
 

@@ -34,6 +34,7 @@ public sealed class EmbeddedSuiteFixture : IAsyncLifetime
             ["SUITE_MODEL"] = null,
             ["SUITE_TOKENIZER"] = null,
             ["Worker__ExactNumerics"] = "true",
+            ["Worker__PrefixCache"] = "true",
             ["Worker__MaxSequences"] = "16",
             ["Worker__HeartbeatIntervalMilliseconds"] = "200",
         }, "embedded");

@@ -1,6 +1,6 @@
 namespace Suite.ModelWorker.Backends;
 
-/// <summary>A snapshot of a backend's load.</summary>
+/// <summary>A snapshot of a backend's load, and of its prefix cache when it keeps one.</summary>
 public sealed record BackendCapacity(
     int MaxSequences,
     int RunningSequences,
@@ -8,4 +8,5 @@ public sealed record BackendCapacity(
     int MaxWaiting,
     long KvCapacityTokens,
     long KvUsedTokens,
-    int ContextLength);
+    int ContextLength,
+    Scheduling.KvCacheStatistics? Cache = null);

@@ -18,8 +18,11 @@ public interface IInferenceBackend : IAsyncDisposable
     /// <summary>Token ID → text bytes, for incremental detokenization where the tokens are born.</summary>
     ITokenVocabulary Vocabulary { get; }
 
-    /// <summary>Current load: running and waiting sequences, KV cache use.</summary>
+    /// <summary>Current load: running and waiting sequences, KV cache use, prefix cache counters.</summary>
     BackendCapacity GetCapacity();
+
+    /// <summary>The blocks its prefix cache stores and evicts, for routers; null when it keeps none.</summary>
+    Scheduling.KvEventLog? KvEvents => null;
 
     /// <summary>
     /// Queues a sequence. It starts as soon as a slot is free (new sequences join the running batch between decode

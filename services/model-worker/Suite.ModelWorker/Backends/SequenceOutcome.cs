@@ -2,7 +2,10 @@ using Suite.Contracts;
 
 namespace Suite.ModelWorker.Backends;
 
-/// <summary>How a sequence ended, with its token counts and the timings the worker reports to telemetry.</summary>
+/// <summary>
+/// How a sequence ended, with its token counts and the timings the worker reports to telemetry. <c>CachedTokens</c>:
+/// prompt tokens taken from the prefix cache instead of computed.
+/// </summary>
 public sealed record SequenceOutcome(
     FinishReason Reason,
     int PrefixTokens,
@@ -12,4 +15,5 @@ public sealed record SequenceOutcome(
     double FirstTokenSeconds,
     double DecodeSeconds,
     float[] InterTokenSeconds,
-    string? Error);
+    string? Error,
+    int CachedTokens = 0);

@@ -1,108 +1,57 @@
 using System.Diagnostics;
 using LLama.Native;
-using Suite.Contracts;
 using Suite.ModelWorker.Backends;
 using Suite.ModelWorker.Backends.LlamaCpp;
+using Suite.ModelWorker.Scheduling;
 
 namespace Suite.ModelWorker.Engine;
 
 /// <summary>
-/// Continuous batching on one llama.cpp context. A dedicated thread loops: drop cancelled sequences, admit waiting
-/// ones into free slots (priority, then FIFO), decode one batch holding the next token of every decoding sequence plus
-/// prefill chunks of newly admitted ones (capped at the batch size so long prompts do not stall running streams),
-/// then sample every sequence that has logits and stream its token at once. It sleeps on a signal when idle.
-/// Slot i is llama.cpp sequence i, which has its own KV stream (non-unified KV cache).
+/// Runs the shared <see cref="BatchScheduler"/>'s steps on one llama.cpp context. A dedicated thread loops: drop
+/// cancelled sequences, admit waiting ones, apply the planned KV cell operations (<c>llama_memory_seq_cp</c> /
+/// <c>_seq_rm</c>), build one batch from the plan, decode it, then sample every sequence that has logits and hand the
+/// tokens back to the scheduler, which streams them. It sleeps on a signal when idle. Slot i is llama.cpp sequence i;
+/// with the prefix cache, sequences after the slots are holder lanes that keep cached blocks (unified KV cache).
 /// </summary>
-internal sealed class ContinuousBatchingEngine : IDisposable
+internal sealed class ContinuousBatchingEngine : IDisposable, IStepExecutor
 {
     private readonly SafeLLamaContextHandle _context;
     private readonly LlamaCppVocabulary _vocabulary;
-    private readonly int _contextLength;
-    private readonly int _batchSize;
-    private readonly int _maxWaiting;
-    private readonly EngineSequence?[] _slots;
-    private readonly List<EngineSequence> _waiting = [];
-    private readonly Lock _gate = new();
+    private readonly BatchScheduler _scheduler;
     private readonly AutoResetEvent _signal = new(false);
     private readonly Thread _thread;
     private readonly LLamaBatch _batch = new();
-    private readonly List<(EngineSequence Sequence, int BatchIndex)> _toSample = [];
-    private readonly List<EngineSequence> _inBatch = [];
-    private long _order;
-    private int _running;
-    private long _kvUsed;
+    private readonly long _start = Stopwatch.GetTimestamp();
+    private int[] _batchIndex = new int[64];
     private volatile bool _stopping;
 
-    public ContinuousBatchingEngine(
-        SafeLLamaContextHandle context,
-        LlamaCppVocabulary vocabulary,
-        int maxSequences,
-        int contextLength,
-        int batchSize,
-        int maxWaiting)
+    public ContinuousBatchingEngine(SafeLLamaContextHandle context, LlamaCppVocabulary vocabulary, SchedulerOptions options)
     {
         _context = context;
         _vocabulary = vocabulary;
-        _contextLength = contextLength;
-        _batchSize = batchSize;
-        _maxWaiting = maxWaiting;
-        _slots = new EngineSequence?[maxSequences];
+        _scheduler = new BatchScheduler(options, this, vocabulary.Count);
         _thread = new Thread(Run) { IsBackground = true, Name = "llama-engine" };
         _thread.Start();
     }
 
-    public int MaxSequences => _slots.Length;
-
-    public int ContextLength => _contextLength;
-
-    public int MaxWaiting => _maxWaiting;
-
-    public int RunningCount => Volatile.Read(ref _running);
-
-    public long KvUsedTokens => Interlocked.Read(ref _kvUsed);
-
-    public int WaitingCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _waiting.Count;
-            }
-        }
-    }
+    public BatchScheduler Scheduler => _scheduler;
 
     public ISequence Schedule(SequenceRequest request)
     {
-        var maxNew = SequenceRequestValidator.Validate(request, _contextLength, _vocabulary.Count);
-        lock (_gate)
-        {
-            // Checked under the lock: the engine drains the queue under it after stopping, so nothing is left behind.
-            ObjectDisposedException.ThrowIf(_stopping, this);
-            if (_waiting.Count >= _maxWaiting)
-            {
-                throw new BackendFullException($"{_waiting.Count} sequences are already waiting (the limit is {_maxWaiting}); retry later.");
-            }
-
-            var sequence = new EngineSequence(request, _order++, maxNew, Signal);
-            _waiting.Add(sequence);
-            Signal();
-            return sequence;
-        }
+        var sequence = _scheduler.Schedule(request, Now(), Signal);
+        Signal();
+        return sequence;
     }
 
     public void Dispose()
     {
-        lock (_gate)
+        if (_stopping)
         {
-            if (_stopping)
-            {
-                return;
-            }
-
-            _stopping = true;
+            return;
         }
 
+        _scheduler.Stop();
+        _stopping = true;
         Signal();
         _thread.Join();
         _signal.Dispose();
@@ -110,16 +59,16 @@ internal sealed class ContinuousBatchingEngine : IDisposable
     }
 
     /// <summary>
-    /// Cells llama.cpp still holds for each slot (from its position range). Diagnostic for tests: read it only while no
-    /// sequence runs, as the engine thread is then asleep.
+    /// Cells llama.cpp still holds for each lane (from its position range). Diagnostic for tests: read it only while
+    /// no sequence runs, as the engine thread is then asleep.
     /// </summary>
-    internal long CountKvCells()
+    internal long CountKvCells(int firstLane, int lanes)
     {
         long cells = 0;
-        for (var slot = 0; slot < _slots.Length; slot++)
+        for (var lane = firstLane; lane < firstLane + lanes; lane++)
         {
-            var max = (int)_context.MemorySequenceMaxPosition((LLamaSeqId)slot);
-            var min = (int)_context.MemorySequenceMinPosition((LLamaSeqId)slot);
+            var max = (int)_context.MemorySequenceMaxPosition((LLamaSeqId)lane);
+            var min = (int)_context.MemorySequenceMinPosition((LLamaSeqId)lane);
             if (max >= 0 && min >= 0)
             {
                 cells += max - min + 1;
@@ -128,6 +77,22 @@ internal sealed class ContinuousBatchingEngine : IDisposable
 
         return cells;
     }
+
+    IDisposable? IStepExecutor.CreateState(ScheduledSequence sequence) => SamplerFactory.Create(
+        sequence.Request.Sampling,
+        sequence.Request.IgnoreEos,
+        _vocabulary.EndOfGenerationTokens,
+        _vocabulary.Count,
+        _scheduler.Options.ContextLength);
+
+    SampledToken IStepExecutor.Sample(ScheduledSequence sequence, int entry)
+    {
+        var sampler = (SafeLLamaSamplerChainHandle)sequence.ExecutorState!;
+        var token = (int)sampler.Sample(_context, _batchIndex[entry]);
+        return new SampledToken(token, _vocabulary.IsEndOfGeneration(token));
+    }
+
+    private double Now() => Stopwatch.GetElapsedTime(_start).TotalSeconds;
 
     private void Signal()
     {
@@ -145,233 +110,98 @@ internal sealed class ContinuousBatchingEngine : IDisposable
     {
         while (!_stopping)
         {
+            StepPlan? plan = null;
             try
             {
-                DropCancelled();
-                Admit();
-                if (RunningCount == 0)
+                var now = Now();
+                _scheduler.DropCancelled(now);
+                _scheduler.Admit(now, now);
+                ApplyKvOperations();
+                plan = _scheduler.Plan();
+                if (plan is null)
                 {
                     _signal.WaitOne();
                     continue;
                 }
 
-                Step();
+                Step(plan);
             }
             catch (Exception e)
             {
-                FailRunning($"Engine failure: {e.GetType().Name}: {e.Message}");
+                _scheduler.FailRunning($"Engine failure: {e.GetType().Name}: {e.Message}", Now());
+                TryApplyKvOperations();
             }
         }
 
-        FailRunning(null);
-        lock (_gate)
-        {
-            foreach (var sequence in _waiting)
-            {
-                sequence.Complete(FinishReason.Cancelled, "The backend was disposed.");
-            }
-
-            _waiting.Clear();
-        }
+        _scheduler.Shutdown(null, Now());
+        TryApplyKvOperations();
     }
 
-    private void DropCancelled()
-    {
-        for (var slot = 0; slot < _slots.Length; slot++)
-        {
-            if (_slots[slot] is { CancelRequested: true } sequence)
-            {
-                Release(sequence, FinishReason.Cancelled, null);
-            }
-        }
-    }
-
-    private void Admit()
-    {
-        lock (_gate)
-        {
-            _waiting.RemoveAll(s =>
-            {
-                if (!s.CancelRequested)
-                {
-                    return false;
-                }
-
-                s.Complete(FinishReason.Cancelled);
-                return true;
-            });
-            for (var slot = 0; slot < _slots.Length && _waiting.Count > 0; slot++)
-            {
-                if (_slots[slot] is not null)
-                {
-                    continue;
-                }
-
-                var best = 0;
-                for (var i = 1; i < _waiting.Count; i++)
-                {
-                    var candidate = _waiting[i];
-                    var current = _waiting[best];
-                    if (candidate.Request.Priority > current.Request.Priority
-                        || (candidate.Request.Priority == current.Request.Priority && candidate.Order < current.Order))
-                    {
-                        best = i;
-                    }
-                }
-
-                var sequence = _waiting[best];
-                _waiting.RemoveAt(best);
-                try
-                {
-                    sequence.Sampler = SamplerFactory.Create(
-                        sequence.Request.Sampling,
-                        sequence.Request.IgnoreEos,
-                        _vocabulary.EndOfGenerationTokens,
-                        _vocabulary.Count,
-                        _contextLength);
-                }
-                catch (Exception e)
-                {
-                    sequence.Complete(FinishReason.Error, $"Could not create the sampler: {e.Message}");
-                    continue;
-                }
-
-                // A slot's KV stream must start empty; a previous failure may have left cells behind.
-                _context.MemorySequenceRemove((LLamaSeqId)slot, -1, -1);
-                sequence.Slot = slot;
-                sequence.AdmittedAt = Stopwatch.GetTimestamp();
-                _slots[slot] = sequence;
-                Interlocked.Increment(ref _running);
-            }
-        }
-    }
-
-    private void Step()
+    private void Step(StepPlan plan)
     {
         _batch.Clear();
-        _toSample.Clear();
-        _inBatch.Clear();
-        var budget = _batchSize;
-
-        // Running streams first: one token each, so a long prompt never delays them by more than one chunk.
-        foreach (var sequence in _slots)
+        var entries = plan.Entries;
+        if (_batchIndex.Length < entries.Count)
         {
-            if (sequence is { Decoding: true })
-            {
-                var index = _batch.Add(sequence.LastToken, sequence.Position, (LLamaSeqId)sequence.Slot, true);
-                _toSample.Add((sequence, index));
-                _inBatch.Add(sequence);
-                budget--;
-            }
+            _batchIndex = new int[Math.Max(entries.Count, _batchIndex.Length * 2)];
         }
 
-        foreach (var sequence in _slots.Where(s => s is { Decoding: false }).OrderBy(s => s!.Order))
+        for (var i = 0; i < entries.Count; i++)
         {
-            if (budget <= 0)
+            var entry = entries[i];
+            var history = entry.Sequence.History;
+            var lane = (LLamaSeqId)entry.Sequence.Slot;
+            for (var t = 0; t < entry.Count; t++)
             {
-                break;
-            }
-
-            var prefix = sequence!.Request.Prefix;
-            var count = Math.Min(prefix.Length - sequence.PrefillDone, budget);
-            var seqId = (LLamaSeqId)sequence.Slot;
-            for (var i = 0; i < count; i++)
-            {
-                var promptIndex = sequence.PrefillDone + i;
-                var last = promptIndex == prefix.Length - 1;
-                var index = _batch.Add(prefix[promptIndex], sequence.Position + i, seqId, last);
-                if (last)
+                var position = entry.Start + t;
+                var logits = entry.Sample && t == entry.Count - 1;
+                var index = _batch.Add(history[position], position, lane, logits);
+                if (logits)
                 {
-                    _toSample.Add((sequence, index));
+                    _batchIndex[i] = index;
                 }
             }
-
-            sequence.PrefillPending = count;
-            _inBatch.Add(sequence);
-            budget -= count;
         }
 
         var result = _context.Decode(_batch);
         if (result != DecodeResult.Ok)
         {
-            foreach (var sequence in _inBatch)
-            {
-                Release(sequence, FinishReason.Error, $"llama_decode failed: {result} ({(int)result}).");
-            }
-
+            _scheduler.Fail(plan, $"llama_decode failed: {result} ({(int)result}).", Now());
+            TryApplyKvOperations();
             return;
         }
 
-        var now = Stopwatch.GetTimestamp();
-        foreach (var sequence in _inBatch)
-        {
-            var added = sequence.Decoding ? 1 : sequence.PrefillPending;
-            sequence.Position += added;
-            Interlocked.Add(ref _kvUsed, added);
-            if (!sequence.Decoding)
-            {
-                sequence.PrefillDone += sequence.PrefillPending;
-                sequence.PrefillPending = 0;
-                if (sequence.Decoding)
-                {
-                    sequence.PrefillEndedAt = now;
-                }
-            }
-        }
-
-        foreach (var (sequence, index) in _toSample)
-        {
-            if (sequence.CancelRequested)
-            {
-                Release(sequence, FinishReason.Cancelled, null);
-                continue;
-            }
-
-            var token = (int)sequence.Sampler!.Sample(_context, index);
-            if (!sequence.Request.IgnoreEos && _vocabulary.IsEndOfGeneration(token))
-            {
-                Release(sequence, FinishReason.Stop, null);
-                continue;
-            }
-
-            sequence.Emit(token, Stopwatch.GetTimestamp());
-            if (sequence.Generated >= sequence.MaxNewTokens)
-            {
-                Release(sequence, FinishReason.Length, null);
-            }
-        }
+        _scheduler.Finish(plan, Now());
     }
 
-    /// <summary>Frees the slot and its KV cells, then completes the sequence.</summary>
-    private void Release(EngineSequence sequence, FinishReason reason, string? error)
+    private void ApplyKvOperations()
     {
-        if (sequence.Slot >= 0 && ReferenceEquals(_slots[sequence.Slot], sequence))
+        var operations = _scheduler.KvOperations;
+        foreach (var operation in operations)
         {
-            try
+            if (operation.Kind == KvOperationKind.Copy)
             {
-                _context.MemorySequenceRemove((LLamaSeqId)sequence.Slot, -1, -1);
+                _context.MemorySequenceCopy((LLamaSeqId)operation.Source, (LLamaSeqId)operation.Target, operation.From, operation.To);
             }
-            catch (Exception)
+            else
             {
-                // Releasing runs on failure paths too; Admit clears the slot's cells again before reuse.
+                _context.MemorySequenceRemove((LLamaSeqId)operation.Target, operation.From, operation.To);
             }
-
-            _slots[sequence.Slot] = null;
-            Interlocked.Decrement(ref _running);
-            Interlocked.Add(ref _kvUsed, -sequence.Position);
         }
 
-        sequence.Complete(reason, error);
+        operations.Clear();
     }
 
-    private void FailRunning(string? error)
+    private void TryApplyKvOperations()
     {
-        foreach (var sequence in _slots)
+        try
         {
-            if (sequence is not null)
-            {
-                Release(sequence, error is null ? FinishReason.Cancelled : FinishReason.Error, error ?? "The backend was disposed.");
-            }
+            ApplyKvOperations();
+        }
+        catch (Exception)
+        {
+            // On failure paths; the next successful application starts from the scheduler's current plan.
+            _scheduler.KvOperations.Clear();
         }
     }
 }

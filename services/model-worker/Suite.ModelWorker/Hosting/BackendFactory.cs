@@ -31,6 +31,8 @@ public sealed class BackendFactory(ModelResolution models, ILoggerFactory? logge
                         ContextLength = options.ContextLength > 0 ? options.ContextLength : null,
                         MaxWaiting = options.MaxWaiting,
                         TimeScale = options.SimTimeScale,
+                        PrefixCache = options.PrefixCacheEnabled,
+                        BlockTokens = options.KvBlockTokens,
                     });
                 },
                 cancellationToken);
@@ -57,6 +59,8 @@ public sealed class BackendFactory(ModelResolution models, ILoggerFactory? logge
                     MaxWaiting = options.MaxWaiting,
                     KvCacheType = options.ExactNumerics ? KvCacheType.F32 : KvCacheType.F16,
                     FlashAttention = false,
+                    PrefixCache = options.PrefixCacheEnabled,
+                    BlockTokens = options.KvBlockTokens,
                     Model = model.Description,
                 });
             },

@@ -103,33 +103,8 @@ public sealed partial class WorkerHostedService(
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
-    private WorkerHeartbeat CreateHeartbeat()
-    {
-        var backend = _backend!;
-        var capacity = backend.GetCapacity();
-        var (ttft, itl) = runtime.Latency.Current;
-        var identity = runtime.Identity;
-        return new WorkerHeartbeat(
-            identity.WorkerId,
-            identity.Address,
-            backend.Info.Name,
-            identity.Pool,
-            backend.Model.Id,
-            backend.Info.Simulated,
-            backend.Info.Device,
-            capacity.MaxSequences,
-            capacity.RunningSequences,
-            capacity.WaitingSequences,
-            capacity.MaxWaiting,
-            capacity.KvCapacityTokens,
-            capacity.KvUsedTokens,
-            capacity.ContextLength,
-            ttft,
-            itl,
-            DateTimeOffset.UtcNow,
-            backend.Model,
-            options.Value.PricePerHour ?? backend.Info.PricePerHourUsd);
-    }
+    private WorkerHeartbeat CreateHeartbeat() =>
+        HeartbeatFactory.Create(runtime.Identity, _backend!, runtime.Latency, options.Value.PricePerHour);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Backend '{Backend}' cannot start: {Reason}")]
     private static partial void LogBackendUnavailable(ILogger logger, string backend, string reason);

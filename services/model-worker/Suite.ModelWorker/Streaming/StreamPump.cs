@@ -97,7 +97,8 @@ public sealed class StreamPump(
             sentTokens += batch.Count;
             lastSend = System.Diagnostics.Stopwatch.GetTimestamp();
             held.MarkSent();
-            await batcher.SendAsync(request.ReplyAddress, new TokensGenerated(request.RequestId, index++, batch.ToArray(), output, identity.WorkerId, backend.Info.Name, continuation.Attempt)).ConfigureAwait(false);
+            await batcher.SendAsync(request.ReplyAddress, new TokensGenerated(request.RequestId, index, batch.ToArray(), output, identity.WorkerId, backend.Info.Name, continuation.Attempt, index == 0 ? request.Route : null)).ConfigureAwait(false);
+            index++;
         }
 
         var outcome = await sequence.Completion.ConfigureAwait(false);
@@ -120,6 +121,6 @@ public sealed class StreamPump(
 
         latency.Observe(outcome.FirstTokenSeconds, outcome.InterTokenSeconds);
         var timings = new WorkerTimings(outcome.QueueSeconds, outcome.PrefillSeconds, outcome.FirstTokenSeconds, outcome.DecodeSeconds, outcome.InterTokenSeconds);
-        await sender.SendAsync(request.ReplyAddress, new GenerationCompleted(request.RequestId, reason, request.PromptTokens.Length, continuation.GeneratedTokens.Length + sentTokens, index, identity.WorkerId, backend.Info.Name, backend.Info.Simulated, timings, continuation.Attempt)).ConfigureAwait(false);
+        await sender.SendAsync(request.ReplyAddress, new GenerationCompleted(request.RequestId, reason, request.PromptTokens.Length, continuation.GeneratedTokens.Length + sentTokens, index, identity.WorkerId, backend.Info.Name, backend.Info.Simulated, timings, continuation.Attempt, Math.Min(outcome.CachedTokens, request.PromptTokens.Length), request.Route)).ConfigureAwait(false);
     }
 }

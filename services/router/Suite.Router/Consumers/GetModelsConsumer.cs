@@ -1,11 +1,12 @@
 using MassTransit;
 using Suite.Contracts;
+using Suite.Router.Index;
 using Suite.Router.Registry;
 
 namespace Suite.Router.Consumers;
 
 /// <summary>Answers which models are known and which live workers serve each.</summary>
-public sealed class GetModelsConsumer(WorkerRegistry registry) : IConsumer<GetModels>
+public sealed class GetModelsConsumer(WorkerRegistry registry, PrefixIndex index) : IConsumer<GetModels>
 {
     public async Task Consume(ConsumeContext<GetModels> context)
     {
@@ -33,7 +34,8 @@ public sealed class GetModelsConsumer(WorkerRegistry registry) : IConsumer<GetMo
                             w.Heartbeat.RunningSequences,
                             w.Heartbeat.WaitingSequences,
                             w.Heartbeat.MaxSequences,
-                            WorkerRegistry.SecondsSince(w.ReceivedAt))).ToList()
+                            WorkerRegistry.SecondsSince(w.ReceivedAt),
+                            index.BlocksOf(w.Slot))).ToList()
                         : []);
             })
             .ToList();

@@ -1,12 +1,14 @@
 using System.Globalization;
 using MassTransit;
 using Suite.Contracts;
+using Suite.Router.Index;
+using Suite.Router.Policy;
 using Suite.Router.Registry;
 
 namespace Suite.Router.Consumers;
 
-/// <summary>The router is healthy when it answers; it reports how many workers it sees.</summary>
-public sealed class RouterHealthConsumer(WorkerRegistry registry) : IConsumer<HealthProbe>
+/// <summary>The router is healthy when it answers; it reports how many workers it sees, its policy and its prefix index size.</summary>
+public sealed class RouterHealthConsumer(WorkerRegistry registry, PrefixIndex index, IRoutingPolicy policy) : IConsumer<HealthProbe>
 {
     public Task Consume(ConsumeContext<HealthProbe> context)
     {
@@ -15,6 +17,8 @@ public sealed class RouterHealthConsumer(WorkerRegistry registry) : IConsumer<He
         {
             ["workers"] = live.Count.ToString(CultureInfo.InvariantCulture),
             ["models"] = string.Join(",", live.Select(w => w.Heartbeat.Model).Distinct(StringComparer.Ordinal)),
+            ["policy"] = policy.Name,
+            ["indexed_blocks"] = index.BlockCount.ToString(CultureInfo.InvariantCulture),
         };
         return context.RespondAsync(new HealthReported("router", Environment.MachineName, live.Count > 0 ? "healthy" : "degraded", details));
     }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Suite.Contracts;
 using Suite.Router.Policy;
@@ -8,51 +10,64 @@ using Suite.ServiceDefaults.Pipeline;
 namespace Suite.Router.Handlers;
 
 /// <summary>
-/// Picks a worker for a tokenized request and sends it there. With no live worker for the model: 404 if the model
-/// was never served, else 503 with Retry-After.
+/// Picks a worker for a tokenized request and sends it there, with the decision (policy, predicted time to first
+/// token, cached prefix, runner-up) that the worker echoes back, a debug log line tells and the route span records.
+/// With no live worker for the model: 404 if the model was never served, else 503 with Retry-After.
 /// </summary>
-public sealed class RouteGenerationHandler(WorkerRegistry registry, IRoutingPolicy policy, IOptions<RouterOptions> options, IPipelineSender sender) : IPipelineHandler<RouteGeneration>
+public sealed partial class RouteGenerationHandler(
+    WorkerRegistry registry,
+    RouteDecider decider,
+    IOptions<RouterOptions> options,
+    IPipelineSender sender,
+    ILogger<RouteGenerationHandler> logger) : IPipelineHandler<RouteGeneration>
 {
-    private static readonly System.Diagnostics.ActivitySource Source = new("Suite.Router");
+    private static readonly ActivitySource Source = new("Suite.Router");
 
     public async Task HandleAsync(RouteGeneration request, CancellationToken cancellationToken)
     {
         using var activity = Source.StartActivity($"route {request.Model}");
-        var (candidates, worker) = Pick(request);
+        var generated = request.Continuation.GeneratedTokens;
+        int[] tokens = generated.Length == 0 ? request.PromptTokens : [.. request.PromptTokens, .. generated];
+        var (worker, decision, candidates) = decider.Decide(request.Model, tokens, request.Priority, request.Limits.MaxTokens, request.Continuation.ExcludedWorkers);
         if (worker is null && !registry.IsWarm)
         {
             // Just started: the worker for this request may only be one heartbeat away.
             await registry.WhenWarmAsync(cancellationToken).ConfigureAwait(false);
-            (candidates, worker) = Pick(request);
+            (worker, decision, candidates) = decider.Decide(request.Model, tokens, request.Priority, request.Limits.MaxTokens, request.Continuation.ExcludedWorkers);
         }
 
-        if (worker is null)
+        if (worker is null || decision is null)
         {
             var retryAfter = options.Value.RetryAfterSeconds;
-            var error = candidates.Count > 0
+            var error = candidates > 0
                 ? PipelineErrors.FleetAtCapacity(request.Model, retryAfter)
                 : registry.IsKnownModel(request.Model)
                     ? PipelineErrors.NoWorker(request.Model, retryAfter)
                     : PipelineErrors.ModelNotFound(request.Model);
             activity?.SetTag("error.type", error.Code);
-            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, error.Message);
+            activity?.SetStatus(ActivityStatusCode.Error, error.Message);
             await sender.SendAsync(request.ReplyAddress, new GenerationFailed(request.RequestId, error, null), cancellationToken: cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        worker.Assigned();
         if (activity is { IsAllDataRequested: true })
         {
-            // Which worker, and why: the policy's view of it when it was chosen.
+            // Which worker, and why.
             activity.SetTag("gen_ai.request.model", request.Model);
-            activity.SetTag("suite.router.policy", policy.GetType().Name);
-            activity.SetTag("suite.router.candidates", candidates.Count);
-            activity.SetTag("suite.router.worker", worker.Heartbeat.WorkerId);
+            activity.SetTag("suite.router.policy", decision.Policy);
+            activity.SetTag("suite.router.candidates", candidates);
+            activity.SetTag("suite.router.worker", decision.WorkerId);
             activity.SetTag("suite.router.backend", worker.Heartbeat.Backend);
             activity.SetTag("suite.router.pool", worker.Heartbeat.Pool);
-            activity.SetTag("suite.router.worker_load", worker.Load);
-            activity.SetTag("suite.router.worker_slots", worker.Heartbeat.MaxSequences);
+            activity.SetTag("suite.router.predicted_ttft_seconds", decision.PredictedTtftSeconds);
+            activity.SetTag("suite.router.cached_tokens", decision.CachedTokens);
+            activity.SetTag("suite.router.runner_up", decision.RunnerUpWorkerId);
             activity.SetTag("suite.attempt", request.Continuation.Attempt);
+        }
+
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            LogDecision(logger, request.RequestId, decision.Policy, decision.WorkerId, decision.PredictedTtftSeconds * 1000, decision.CachedTokens, tokens.Length, decision.RunnerUpWorkerId ?? "none", (decision.RunnerUpTtftSeconds ?? double.NaN) * 1000);
         }
 
         await sender.SendAsync(worker.Heartbeat.Address, new GenerateTokens(
@@ -65,18 +80,10 @@ public sealed class RouteGenerationHandler(WorkerRegistry registry, IRoutingPoli
             request.Priority,
             request.AcceptedAt,
             DateTimeOffset.UtcNow,
-            request.Continuation), cancellationToken: cancellationToken).ConfigureAwait(false);
+            request.Continuation,
+            decision), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    private (List<WorkerEntry> Candidates, WorkerEntry? Worker) Pick(RouteGeneration request)
-    {
-        var candidates = registry.LiveWorkers(request.Model);
-        if (request.Continuation.ExcludedWorkers.Count > 0)
-        {
-            candidates.RemoveAll(w => request.Continuation.ExcludedWorkers.Contains(w.Heartbeat.WorkerId));
-        }
-
-        return (candidates, policy.Select(candidates, request.Priority));
-    }
-
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Routed {RequestId} by {Policy} to {Worker}: predicted TTFT {PredictedMs:0.###} ms, {Cached}/{Prompt} prompt tokens cached; runner-up {RunnerUp} at {RunnerUpMs:0.###} ms")]
+    private static partial void LogDecision(ILogger logger, Guid requestId, string policy, string worker, double predictedMs, int cached, int prompt, string runnerUp, double runnerUpMs);
 }

@@ -12,26 +12,44 @@ public sealed class LeastLoadedPolicy(IOptions<RouterOptions> options) : IRoutin
 {
     private readonly List<string> _preference = options.Value.BackendPreference;
 
-    public WorkerEntry? Select(IReadOnlyList<WorkerEntry> candidates, int priority)
+    public string Name => "least-loaded";
+
+    public RoutingChoice? Select(RoutingContext context)
     {
-        WorkerEntry? bestFree = null;
-        WorkerEntry? bestQueued = null;
-        foreach (var worker in candidates)
+        var candidates = context.Candidates;
+        int bestFree = -1, secondFree = -1, bestQueued = -1, secondQueued = -1;
+        for (var i = 0; i < candidates.Count; i++)
         {
+            var worker = candidates[i];
             if (worker.HasFreeSlot)
             {
-                if (bestFree is null || Better(worker, bestFree, preferBackend: true))
-                {
-                    bestFree = worker;
-                }
+                Place(i, ref bestFree, ref secondFree, preferBackend: true);
             }
-            else if (worker.CanQueue && (bestQueued is null || Better(worker, bestQueued, preferBackend: false)))
+            else if (worker.CanQueue)
             {
-                bestQueued = worker;
+                Place(i, ref bestQueued, ref secondQueued, preferBackend: false);
             }
         }
 
-        return bestFree ?? bestQueued;
+        if (bestFree >= 0)
+        {
+            return new RoutingChoice(bestFree, secondFree >= 0 ? secondFree : bestQueued);
+        }
+
+        return bestQueued >= 0 ? new RoutingChoice(bestQueued, secondQueued) : null;
+
+        void Place(int i, ref int best, ref int second, bool preferBackend)
+        {
+            if (best < 0 || Better(candidates[i], candidates[best], preferBackend))
+            {
+                second = best;
+                best = i;
+            }
+            else if (second < 0 || Better(candidates[i], candidates[second], preferBackend))
+            {
+                second = i;
+            }
+        }
     }
 
     private bool Better(WorkerEntry a, WorkerEntry b, bool preferBackend)
@@ -49,7 +67,7 @@ public sealed class LeastLoadedPolicy(IOptions<RouterOptions> options) : IRoutin
         return Utilisation(a) < Utilisation(b);
     }
 
-    private static double Utilisation(WorkerEntry worker) => worker.Load / (double)Math.Max(1, worker.Heartbeat.MaxSequences);
+    internal static double Utilisation(WorkerEntry worker) => worker.Load / (double)Math.Max(1, worker.Figures.MaxSequences);
 
     private int Rank(string backend)
     {

@@ -5,10 +5,15 @@ using Suite.Contracts;
 
 namespace Suite.Router.Registry;
 
-/// <summary>The live view of every worker, fed only by heartbeats; a silent worker drops out after the timeout.</summary>
+/// <summary>
+/// The live view of every worker, fed only by heartbeats; a silent worker drops out after the timeout. Each worker
+/// id keeps one slot number for as long as the router runs. <see cref="WorkerRemoved"/> tells the prefix index when a
+/// worker leaves, so its blocks leave with it.
+/// </summary>
 public sealed class WorkerRegistry(IOptions<RouterOptions> options)
 {
     private readonly ConcurrentDictionary<string, WorkerEntry> _workers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _slots = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ModelDescription> _knownModels = new(StringComparer.Ordinal);
     private readonly long _timeoutTicks = (long)(options.Value.WorkerTimeoutSeconds * Stopwatch.Frequency);
     private readonly long _started = Stopwatch.GetTimestamp();
@@ -23,22 +28,48 @@ public sealed class WorkerRegistry(IOptions<RouterOptions> options)
         var left = _warmUp - Stopwatch.GetElapsedTime(_started);
         return left > TimeSpan.Zero ? Task.Delay(left, cancellationToken) : Task.CompletedTask;
     }
+    private int _nextSlot;
 
-    public void Observe(WorkerHeartbeat heartbeat)
+    /// <summary>Raised with the worker's slot when it leaves (timeout or goodbye).</summary>
+    public event Action<int>? WorkerRemoved;
+
+    /// <summary>One more than the highest slot handed out: the size of per-slot arrays.</summary>
+    public int SlotCount => Volatile.Read(ref _nextSlot);
+
+    /// <summary>The slot of a worker id, assigned on first sight.</summary>
+    public int SlotOf(string workerId) => _slots.GetOrAdd(workerId, _ => Interlocked.Increment(ref _nextSlot) - 1);
+
+    /// <summary>The live entry of a worker id, or null.</summary>
+    public WorkerEntry? Find(string workerId) => _workers.TryGetValue(workerId, out var entry) ? entry : null;
+
+    /// <summary>Records a heartbeat; returns the entry and whether the worker is new to the registry.</summary>
+    public (WorkerEntry Entry, bool Added) Observe(WorkerHeartbeat heartbeat)
     {
         var now = Stopwatch.GetTimestamp();
         _knownModels[heartbeat.Model] = heartbeat.ModelInfo;
-        _workers.AddOrUpdate(
+        var added = false;
+        var entry = _workers.AddOrUpdate(
             heartbeat.WorkerId,
-            _ => new WorkerEntry(heartbeat, now),
+            id =>
+            {
+                added = true;
+                return new WorkerEntry(heartbeat, now, SlotOf(id));
+            },
             (_, entry) =>
             {
                 entry.Update(heartbeat, now);
                 return entry;
             });
+        return (entry, added);
     }
 
-    public void Remove(string workerId) => _workers.TryRemove(workerId, out _);
+    public void Remove(string workerId)
+    {
+        if (_workers.TryRemove(workerId, out var entry))
+        {
+            WorkerRemoved?.Invoke(entry.Slot);
+        }
+    }
 
     /// <summary>Every model any worker ever announced, served right now or not.</summary>
     public IReadOnlyCollection<ModelDescription> KnownModels => _knownModels.Values.ToList();
@@ -50,12 +81,12 @@ public sealed class WorkerRegistry(IOptions<RouterOptions> options)
     public List<WorkerEntry> LiveWorkers(string model)
     {
         var now = Stopwatch.GetTimestamp();
-        var live = new List<WorkerEntry>();
+        var live = new List<WorkerEntry>(_workers.Count);
         foreach (var (id, entry) in _workers)
         {
             if (now - entry.ReceivedAt > _timeoutTicks)
             {
-                _workers.TryRemove(id, out _);
+                Expire(id, entry);
                 continue;
             }
 
@@ -68,12 +99,35 @@ public sealed class WorkerRegistry(IOptions<RouterOptions> options)
         return live;
     }
 
-    /// <summary>Every live worker.</summary>
+    /// <summary>Every live worker, dropping any that stopped heartbeating.</summary>
     public List<WorkerEntry> AllLive()
     {
+        Sweep();
         var now = Stopwatch.GetTimestamp();
         return _workers.Values.Where(e => now - e.ReceivedAt <= _timeoutTicks).ToList();
     }
 
+    /// <summary>Removes every worker whose heartbeats stopped (also done lazily by <see cref="LiveWorkers"/>).</summary>
+    public void Sweep()
+    {
+        var now = Stopwatch.GetTimestamp();
+        foreach (var (id, entry) in _workers)
+        {
+            if (now - entry.ReceivedAt > _timeoutTicks)
+            {
+                Expire(id, entry);
+            }
+        }
+    }
+
     public static double SecondsSince(long timestamp) => (Stopwatch.GetTimestamp() - timestamp) / (double)Stopwatch.Frequency;
+
+    private void Expire(string id, WorkerEntry entry)
+    {
+        // Only the entry that timed out: a heartbeat may have replaced it in between.
+        if (_workers.TryRemove(new KeyValuePair<string, WorkerEntry>(id, entry)))
+        {
+            WorkerRemoved?.Invoke(entry.Slot);
+        }
+    }
 }

@@ -44,6 +44,12 @@ public sealed class SuiteMetrics
     private readonly Gauge _waiting;
     private readonly Gauge _kvUsage;
     private readonly Gauge _liveWorkers;
+    private readonly Gauge _prefixCacheBlocks;
+
+    // Each worker's cumulative prefix-cache counters as last heard, kept after it leaves so the sums never go down.
+    private readonly ConcurrentDictionary<string, (string Model, string Backend, long Queries, long Hits)> _prefixCache = new(StringComparer.Ordinal);
+    private readonly Counter _prefixCacheQueries;
+    private readonly Counter _prefixCacheHits;
     private readonly HashSet<string[]> _published = new(LabelsComparer.Instance);
 
     public SuiteMetrics()
@@ -72,6 +78,9 @@ public sealed class SuiteMetrics
         _waiting = NewGauge("vllm:num_requests_waiting", "Sequences waiting for a batch slot.", ModelBackendPool);
         _kvUsage = NewGauge("vllm:kv_cache_usage_perc", "KV cache use, 0 to 1.", ModelBackendPool);
         _liveWorkers = NewGauge("suite:workers", "Live workers by pool; simulated=\"true\" marks the simulator backend.", ["model_name", "backend", "pool", "simulated"]);
+        _prefixCacheBlocks = NewGauge("suite:prefix_cache_blocks", "KV blocks the workers' prefix caches hold.", ModelBackend);
+        _prefixCacheQueries = NewCounter("vllm:prefix_cache_queries_total", "Prompt tokens looked up in the prefix cache.", ModelBackend);
+        _prefixCacheHits = NewCounter("vllm:prefix_cache_hits_total", "Prompt tokens found in the prefix cache.", ModelBackend);
         _registry.AddBeforeCollectCallback(SetGauges);
     }
 
@@ -113,7 +122,14 @@ public sealed class SuiteMetrics
         _requestSuccess.WithLabels(e.Model, backend, (e.FinishReason ?? FinishReason.Stop).ToString().ToLowerInvariant()).Inc();
     }
 
-    public void Observe(WorkerHeartbeat heartbeat) => _workers[heartbeat.WorkerId] = (heartbeat, Stopwatch.GetTimestamp());
+    public void Observe(WorkerHeartbeat heartbeat)
+    {
+        _workers[heartbeat.WorkerId] = (heartbeat, Stopwatch.GetTimestamp());
+        if (heartbeat.Cache is { Enabled: true } cache)
+        {
+            _prefixCache[heartbeat.WorkerId] = (heartbeat.Model, heartbeat.Backend, cache.QueryTokens, cache.HitTokens);
+        }
+    }
 
     public void Forget(string workerId) => _workers.TryRemove(workerId, out _);
 
@@ -166,9 +182,25 @@ public sealed class SuiteMetrics
                 _liveWorkers.WithLabels(labels).Set(pool.Count());
             }
 
+            foreach (var pool in workers.Where(w => w.Cache is { Enabled: true }).GroupBy(w => (w.Model, w.Backend)))
+            {
+                current.Add([pool.Key.Model, pool.Key.Backend, "prefix_cache"]);
+                _prefixCacheBlocks.WithLabels(pool.Key.Model, pool.Key.Backend).Set(pool.Sum(w => w.Cache!.CachedBlocks));
+            }
+
+            foreach (var counters in _prefixCache.Values.GroupBy(c => (c.Model, c.Backend)))
+            {
+                _prefixCacheQueries.WithLabels(counters.Key.Model, counters.Key.Backend).IncTo(counters.Sum(c => c.Queries));
+                _prefixCacheHits.WithLabels(counters.Key.Model, counters.Key.Backend).IncTo(counters.Sum(c => c.Hits));
+            }
+
             foreach (var gone in _published.Where(l => !current.Contains(l)))
             {
-                if (gone.Length == 3)
+                if (gone is [var model, var backend, "prefix_cache"])
+                {
+                    _prefixCacheBlocks.RemoveLabelled(model, backend);
+                }
+                else if (gone.Length == 3)
                 {
                     _running.RemoveLabelled(gone);
                     _waiting.RemoveLabelled(gone);

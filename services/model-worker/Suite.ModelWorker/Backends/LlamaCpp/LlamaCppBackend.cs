@@ -1,19 +1,25 @@
 using LLama.Native;
 using Suite.Contracts;
 using Suite.ModelWorker.Engine;
+using Suite.ModelWorker.Scheduling;
 using Suite.Models.Catalog;
 
 namespace Suite.ModelWorker.Backends.LlamaCpp;
 
 /// <summary>
-/// Real llama.cpp inference (LLamaSharp's low-level API) with continuous batching on one context. The KV cache is
-/// non-unified: llama.cpp splits n_ctx = MaxSequences × ContextLength into one stream per sequence, so every sequence
-/// can really use ContextLength tokens and sequences never compete for cells.
+/// Real llama.cpp inference (LLamaSharp's low-level API) with continuous batching on one context, scheduled by the
+/// shared <see cref="BatchScheduler"/>. With the prefix cache (the default) the KV cache is unified: one pool of
+/// MaxSequences × ContextLength cells that every sequence draws from, so cached blocks are shared between sequences
+/// by tagging the same cells with several sequence ids (no copy), and holder sequence ids keep cached blocks that no
+/// running sequence uses. Without it, llama.cpp splits the cells into one stream per sequence, as before.
 /// </summary>
 public sealed class LlamaCppBackend : IInferenceBackend
 {
     private const int DefaultContextLength = 4096;
     private const int KvPadding = 256; // llama.cpp pads each sequence's stream to a multiple of 256 cells
+
+    // llama.cpp's LLAMA_MAX_SEQ at the bound commit: sequence ids, slots and holder lanes together, stay below it.
+    private const int MaxSequenceIds = 256;
 
     private readonly SafeLlamaModelHandle _model;
     private readonly SafeLLamaContextHandle _context;
@@ -39,10 +45,12 @@ public sealed class LlamaCppBackend : IInferenceBackend
             var contextLength = options.ContextLength ?? Math.Min(trained > 0 ? trained : DefaultContextLength, DefaultContextLength);
             var cellsPerSequence = (contextLength + KvPadding - 1) / KvPadding * KvPadding;
 
+            var holders = options.PrefixCache ? HolderLanes(options) : 0;
+            HolderLaneCount = holders;
             var contextParams = LLamaContextParams.Default();
             contextParams.n_ctx = checked((uint)(cellsPerSequence * options.MaxSequences));
-            contextParams.n_seq_max = (uint)options.MaxSequences;
-            contextParams.kv_unified = false;
+            contextParams.n_seq_max = (uint)(options.MaxSequences + holders);
+            contextParams.kv_unified = options.PrefixCache;
             contextParams.n_batch = (uint)options.BatchSize;
             contextParams.n_ubatch = (uint)options.BatchSize;
             contextParams.n_threads = options.Threads;
@@ -56,11 +64,11 @@ public sealed class LlamaCppBackend : IInferenceBackend
             contextParams.no_perf = true;
             _context = SafeLLamaContextHandle.Create(_model, contextParams);
 
-            var perSequence = (int)(_context.ContextSize / Math.Max(1u, _context.MaxSeq));
-            if (_context.MaxSeq < options.MaxSequences || perSequence < contextLength)
+            var cells = (long)_context.ContextSize;
+            if (_context.MaxSeq < options.MaxSequences + holders || cells < (long)options.MaxSequences * contextLength)
             {
                 throw new InvalidOperationException(
-                    $"llama.cpp gave {_context.MaxSeq} sequences × {perSequence} cells; {options.MaxSequences} × {contextLength} were asked for.");
+                    $"llama.cpp gave {_context.MaxSeq} sequences and {cells} cells; {options.MaxSequences + holders} sequences and {options.MaxSequences} × {contextLength} cells were asked for.");
             }
 
             _vocabulary = new LlamaCppVocabulary(_model);
@@ -70,8 +78,22 @@ public sealed class LlamaCppBackend : IInferenceBackend
                 DescribeDevice(options),
                 Simulated: false,
                 NativeLibrary: LoadedNativeLibrary.Find("libllama") ?? "unknown");
-            _engine = new ContinuousBatchingEngine(
-                _context, _vocabulary, options.MaxSequences, contextLength, options.BatchSize, options.MaxWaiting);
+            _engine = new ContinuousBatchingEngine(_context, _vocabulary, new SchedulerOptions
+            {
+                MaxSequences = options.MaxSequences,
+                ContextLength = contextLength,
+                MaxWaiting = options.MaxWaiting,
+                BatchSize = options.BatchSize,
+
+                // Unified: the whole pool. Split streams: each sequence has its own ContextLength cells, which the
+                // accounting over MaxSequences × ContextLength also respects, since no sequence outgrows its context.
+                KvCapacityTokens = (long)options.MaxSequences * contextLength,
+                BlockTokens = options.BlockTokens,
+                PrefixCache = options.PrefixCache,
+                HolderLanes = holders,
+                MaxIdleCachedBlocks = (options.PrefixCacheIdleTokens ?? (2 * contextLength)) / options.BlockTokens,
+                Model = Model.Id,
+            });
         }
         catch
         {
@@ -90,16 +112,22 @@ public sealed class LlamaCppBackend : IInferenceBackend
     public ITokenVocabulary Vocabulary => _vocabulary;
 
     /// <summary>Tokens each sequence may hold (prompt plus generated).</summary>
-    public int ContextLength => _engine.ContextLength;
+    public int ContextLength => _engine.Scheduler.Options.ContextLength;
+
+    /// <summary>Sequence ids after the slots that keep cached blocks (0 without the prefix cache).</summary>
+    public int HolderLaneCount { get; private set; }
 
     public BackendCapacity GetCapacity() => new(
-        MaxSequences: _engine.MaxSequences,
-        RunningSequences: _engine.RunningCount,
-        WaitingSequences: _engine.WaitingCount,
-        MaxWaiting: _engine.MaxWaiting,
-        KvCapacityTokens: (long)_engine.MaxSequences * _engine.ContextLength,
-        KvUsedTokens: _engine.KvUsedTokens,
-        ContextLength: _engine.ContextLength);
+        MaxSequences: _engine.Scheduler.Options.MaxSequences,
+        RunningSequences: _engine.Scheduler.RunningCount,
+        WaitingSequences: _engine.Scheduler.WaitingCount,
+        MaxWaiting: _engine.Scheduler.Options.MaxWaiting,
+        KvCapacityTokens: (long)_engine.Scheduler.Options.MaxSequences * _engine.Scheduler.Options.ContextLength,
+        KvUsedTokens: _engine.Scheduler.KvUsedTokens,
+        ContextLength: _engine.Scheduler.Options.ContextLength,
+        Cache: _engine.Scheduler.Statistics);
+
+    public KvEventLog KvEvents => _engine.Scheduler.Events;
 
     public ISequence Schedule(SequenceRequest request)
     {
@@ -108,7 +136,10 @@ public sealed class LlamaCppBackend : IInferenceBackend
     }
 
     /// <summary>KV cells llama.cpp still holds; a test diagnostic, valid only while nothing runs.</summary>
-    internal long CountKvCellsWhileIdle() => _engine.CountKvCells();
+    internal long CountKvCellsWhileIdle() => _engine.CountKvCells(0, Options.MaxSequences);
+
+    /// <summary>KV cells the holder lanes keep for cached blocks; a test diagnostic, valid only while nothing runs.</summary>
+    internal long CountCachedKvCellsWhileIdle() => _engine.CountKvCells(Options.MaxSequences, HolderLaneCount);
 
     /// <summary>Converts text to tokens with the model's own tokenizer (special tokens parsed); for tests and tools.</summary>
     public int[] Tokenize(string text, bool addBos = false) =>
@@ -144,11 +175,23 @@ public sealed class LlamaCppBackend : IInferenceBackend
             throw new ArgumentOutOfRangeException(nameof(options), "BatchSize must be at least MaxSequences (one token per running sequence).");
         }
 
+        if (options.BlockTokens < 1 || options.BlockTokens > 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "BlockTokens must be 1..1024.");
+        }
+
         if (options.Threads < 1 || options.MaxWaiting < 0 || options.ContextLength is < 2)
         {
             throw new ArgumentOutOfRangeException(nameof(options), "Threads ≥ 1, MaxWaiting ≥ 0 and ContextLength ≥ 2 are required.");
         }
     }
+
+    /// <summary>
+    /// Holder lanes: each keeps at most one cached block per position, so their number bounds how many different
+    /// cached blocks can share one position (e.g. how many different system prompts stay cached).
+    /// </summary>
+    private static int HolderLanes(LlamaCppBackendOptions options) =>
+        Math.Clamp(options.PrefixCacheHolderLanes ?? 2 * options.MaxSequences, 0, MaxSequenceIds - options.MaxSequences);
 
     private static string DescribeDevice(LlamaCppBackendOptions options)
     {

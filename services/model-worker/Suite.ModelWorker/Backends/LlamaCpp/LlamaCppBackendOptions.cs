@@ -28,6 +28,24 @@ public sealed record LlamaCppBackendOptions
 
     public KvCacheType KvCacheType { get; init; } = KvCacheType.F16;
 
+    /// <summary>
+    /// Keep the KV of finished sequences as cached blocks and reuse them for prompts that start the same way. Uses a
+    /// unified KV cache (every sequence draws cells from one pool); off gives each sequence its own cell stream.
+    /// </summary>
+    public bool PrefixCache { get; init; } = true;
+
+    /// <summary>Tokens per KV block: the unit of prefix reuse and of KV events.</summary>
+    public int BlockTokens { get; init; } = 16;
+
+    /// <summary>
+    /// Most prompt tokens kept cached while no sequence uses them (whole blocks); null = the context length × 2.
+    /// llama.cpp attends over every occupied cell of a unified KV cache, so every cached cell slows each step a little.
+    /// </summary>
+    public int? PrefixCacheIdleTokens { get; init; }
+
+    /// <summary>Sequence ids that keep cached blocks; null = twice MaxSequences (within llama.cpp's 256 ids).</summary>
+    public int? PrefixCacheHolderLanes { get; init; }
+
     /// <summary>Layers to offload to a GPU; null = none for cpu, all otherwise.</summary>
     public int? GpuLayers { get; init; }
 

@@ -1,13 +1,16 @@
 using Suite.Contracts;
+using Suite.ModelWorker.Scheduling;
 using Suite.Models.Catalog;
 
 namespace Suite.ModelWorker.Backends.Sim;
 
 /// <summary>
-/// The "sim" backend: the real engine's scheduling (waiting queue by priority then FIFO, slots, prefill chunks riding
-/// along with decode steps, cancellation at the next step boundary, KV accounting, the same timings) with the model
-/// replaced by a deterministic token function (<see cref="SimulatedTokenGenerator"/>) and the hardware replaced by a
-/// step-duration formula from a <see cref="SimulatedHardwareProfile"/>. It is always labelled simulated.
+/// The "sim" backend: the real engine's scheduler (<see cref="BatchScheduler"/>: waiting queue by priority then FIFO,
+/// slots, prefill chunks riding along with decode steps, cancellation at the next step boundary, KV blocks and the
+/// prefix cache, the same timings) with the model replaced by a deterministic token function
+/// (<see cref="SimulatedTokenGenerator"/>) and the hardware replaced by a step-duration formula from a
+/// <see cref="SimulatedHardwareProfile"/>: a step's prefill chunk costs only its uncached tokens, as on the real engine.
+/// It is always labelled simulated.
 /// <para>
 /// One asynchronous loop per backend sleeps until the next step ends (on <see cref="SimulatedBackendOptions.TimeProvider"/>,
 /// scaled by <see cref="SimulatedBackendOptions.TimeScale"/>) or, when idle, until work arrives; it holds no thread
@@ -18,7 +21,7 @@ namespace Suite.ModelWorker.Backends.Sim;
 /// seconds.
 /// </para>
 /// </summary>
-public sealed class SimulatedBackend : IInferenceBackend
+public sealed class SimulatedBackend : IInferenceBackend, IStepExecutor
 {
     private const int DefaultContextLength = 4096;
 
@@ -30,24 +33,16 @@ public sealed class SimulatedBackend : IInferenceBackend
     private readonly TimeProvider _time;
     private readonly double _timeScale;
     private readonly double _maxLagSeconds;
-    private readonly int _contextLength;
-    private readonly int _batchSize;
-    private readonly int _maxWaiting;
-    private readonly long _kvCapacity;
     private readonly int? _meanOutputTokens;
     private readonly long _startTimestamp;
-    private readonly SimulatedSequence?[] _slots;
-    private readonly List<SimulatedSequence> _waiting = [];
-    private readonly List<SimulatedSequence> _inBatch = [];
-    private readonly List<SimulatedSequence> _toSample = [];
-    private readonly Lock _gate = new();
+    private readonly BatchScheduler _scheduler;
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
-    private long _order;
-    private int _running;
-    private long _kvUsed;
-    private long _kvReserved;
+    private readonly Func<double>? _manualClock;
+    private StepPlan? _inFlight;
+    private double _inFlightStart;
+    private double _inFlightEnd;
     private double _clock;
     private long _steps;
     private volatile bool _stopping;
@@ -65,10 +60,10 @@ public sealed class SimulatedBackend : IInferenceBackend
 
         var maxBatch = (int)options.Profile.MaxBatch.Value;
         var slots = Math.Min(options.MaxSequences, maxBatch);
-        if (options.MaxSequences < 1 || options.MaxWaiting < 0 || options.ContextLength is < 2 || options.BatchSize < slots)
+        if (options.MaxSequences < 1 || options.MaxWaiting < 0 || options.ContextLength is < 2 || options.BatchSize < slots || options.BlockTokens < 1)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(options), "MaxSequences ≥ 1, MaxWaiting ≥ 0, ContextLength ≥ 2 and BatchSize ≥ the slot count are required.");
+                nameof(options), "MaxSequences ≥ 1, MaxWaiting ≥ 0, ContextLength ≥ 2, BlockTokens ≥ 1 and BatchSize ≥ the slot count are required.");
         }
 
         if (!(options.TimeScale > 0) || double.IsInfinity(options.TimeScale))
@@ -90,26 +85,39 @@ public sealed class SimulatedBackend : IInferenceBackend
                 : new ModelDescription(
                     options.ModelId ?? "sim", "suite (simulated)", 0, _vocabulary.Count, SmokeTestModel: false,
                     "Simulated model", DateTimeOffset.UnixEpoch));
-        _contextLength = options.ContextLength
+        var contextLength = options.ContextLength
             ?? Math.Min(Model.ContextLength > 0 ? Model.ContextLength : DefaultContextLength, DefaultContextLength);
-        _kvCapacity = options.KvCapacityTokens
-            ?? Math.Min((long)_profile.KvCapacityTokens.Value, (long)slots * _contextLength);
-        if (_kvCapacity < _contextLength)
+        var kvCapacity = options.KvCapacityTokens
+            ?? Math.Min((long)_profile.KvCapacityTokens.Value, (long)slots * contextLength);
+        if (kvCapacity / options.BlockTokens * options.BlockTokens < contextLength)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(options), $"The KV capacity ({_kvCapacity} tokens) must hold at least one full context ({_contextLength}).");
+                nameof(options), $"The KV capacity ({kvCapacity} tokens) must hold at least one full context ({contextLength}).");
         }
 
         _time = options.TimeProvider;
         _timeScale = options.TimeScale;
         _maxLagSeconds = options.MaxLag.TotalSeconds / options.TimeScale;
-        _batchSize = options.BatchSize;
-        _maxWaiting = options.MaxWaiting;
         _meanOutputTokens = options.MeanOutputTokens;
-        _slots = new SimulatedSequence?[slots];
+        _scheduler = new BatchScheduler(
+            new SchedulerOptions
+            {
+                MaxSequences = slots,
+                ContextLength = contextLength,
+                KvCapacityTokens = kvCapacity,
+                MaxWaiting = options.MaxWaiting,
+                BatchSize = options.BatchSize,
+                BlockTokens = options.BlockTokens,
+                PrefixCache = options.PrefixCache,
+                Model = Model.Id,
+                NominalPrefillTokensPerSecond = _profile.PrefillTokensPerSecond.Value,
+            },
+            this,
+            _vocabulary.Count);
         Info = new BackendInfo("sim", $"{_profile.Device} (simulated)", Simulated: true, NativeLibrary: "none (simulated)", PricePerHourUsd: _profile.CostPerHourUsd.Value);
         _startTimestamp = _time.GetTimestamp();
-        _loop = Task.Run(RunAsync);
+        _manualClock = options.ManualClock;
+        _loop = _manualClock is null ? Task.Run(RunAsync) : Task.CompletedTask;
     }
 
     public SimulatedBackendOptions Options { get; }
@@ -123,42 +131,87 @@ public sealed class SimulatedBackend : IInferenceBackend
     public ITokenVocabulary Vocabulary => _vocabulary;
 
     /// <summary>Tokens each sequence may hold (prompt plus generated).</summary>
-    public int ContextLength => _contextLength;
+    public int ContextLength => _scheduler.Options.ContextLength;
 
     /// <summary>Simulated seconds since the backend started (wall-clock time divided by the time scale).</summary>
-    public double SimulatedNow => _time.GetElapsedTime(_startTimestamp).TotalSeconds / _timeScale;
+    public double SimulatedNow => _manualClock?.Invoke() ?? _time.GetElapsedTime(_startTimestamp).TotalSeconds / _timeScale;
 
     /// <summary>Steps simulated so far; a diagnostic for tests and scale runs.</summary>
     public long Steps => Interlocked.Read(ref _steps);
 
+    /// <summary>Simulated seconds in which at least one sequence held a slot (what an hour-priced device is busy for).</summary>
+    public double BusySeconds { get; private set; }
+
+    public KvEventLog KvEvents => _scheduler.Events;
+
     public BackendCapacity GetCapacity() => new(
-        MaxSequences: _slots.Length,
-        RunningSequences: Volatile.Read(ref _running),
-        WaitingSequences: WaitingCount,
-        MaxWaiting: _maxWaiting,
-        KvCapacityTokens: _kvCapacity,
-        KvUsedTokens: Interlocked.Read(ref _kvUsed),
-        ContextLength: _contextLength);
+        MaxSequences: _scheduler.Options.MaxSequences,
+        RunningSequences: _scheduler.RunningCount,
+        WaitingSequences: _scheduler.WaitingCount,
+        MaxWaiting: _scheduler.Options.MaxWaiting,
+        KvCapacityTokens: _scheduler.Options.CapacityBlocks * (long)_scheduler.Options.BlockTokens,
+        KvUsedTokens: _scheduler.KvUsedTokens,
+        ContextLength: _scheduler.Options.ContextLength,
+        Cache: _scheduler.Statistics);
 
     public ISequence Schedule(SequenceRequest request)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var maxNew = SequenceRequestValidator.Validate(request, _contextLength, _vocabulary.Count);
-        var state = SimulatedTokenGenerator.Hash(request.Prefix);
-        lock (_gate)
+        var sequence = _scheduler.Schedule(request, SimulatedNow, Signal);
+        Signal();
+        return sequence;
+    }
+
+    /// <summary>
+    /// With <see cref="SimulatedBackendOptions.ManualClock"/>: runs every step that ends by <paramref name="until"/>
+    /// (simulated seconds), then plans the next one, exactly as the loop would have.
+    /// </summary>
+    public void RunUntil(double until)
+    {
+        if (_manualClock is null)
         {
-            // Checked under the lock: the loop drains the queue under it after stopping, so nothing is left behind.
-            ObjectDisposedException.ThrowIf(_stopping, this);
-            if (_waiting.Count >= _maxWaiting)
+            throw new InvalidOperationException("RunUntil needs ManualClock; this backend runs its own loop.");
+        }
+
+        while (true)
+        {
+            if (_inFlight is { } plan)
             {
-                throw new BackendFullException($"{_waiting.Count} sequences are already waiting (the limit is {_maxWaiting}); retry later.");
+                if (_inFlightEnd > until)
+                {
+                    return;
+                }
+
+                BusySeconds += _inFlightEnd - _inFlightStart;
+                _clock = _inFlightEnd;
+                _inFlight = null;
+                _scheduler.Finish(plan, _clock);
+                Interlocked.Increment(ref _steps);
             }
 
-            var sequence = new SimulatedSequence(request, _order++, maxNew, state, SimulatedNow, Signal);
-            _waiting.Add(sequence);
-            Signal();
-            return sequence;
+            _scheduler.DropCancelled(_clock);
+            var start = _scheduler.Admit(_clock, until);
+            if (start > until || _scheduler.Plan() is not { } next)
+            {
+                return;
+            }
+
+            _inFlight = next;
+            _inFlightStart = start;
+            _inFlightEnd = start + _profile.StepSeconds(next.DecodingSequences, next.PrefillTokens);
         }
+    }
+
+    IDisposable? IStepExecutor.CreateState(ScheduledSequence sequence) =>
+        new SimulatedTokenState(SimulatedTokenGenerator.Hash(sequence.Request.Prefix));
+
+    SampledToken IStepExecutor.Sample(ScheduledSequence sequence, int entry)
+    {
+        var state = (SimulatedTokenState)sequence.ExecutorState!;
+        var stops = _meanOutputTokens is { } mean && SimulatedTokenGenerator.Stops(state.Value, mean);
+        var token = SimulatedTokenGenerator.NextToken(state.Value, _vocabulary.GeneratableTokens);
+        state.Value = SimulatedTokenGenerator.Append(state.Value, token);
+        return new SampledToken(token, stops);
     }
 
     public async ValueTask DisposeAsync()
@@ -168,26 +221,17 @@ public sealed class SimulatedBackend : IInferenceBackend
             return;
         }
 
-        lock (_gate)
-        {
-            _stopping = true;
-        }
-
+        _scheduler.Stop();
+        _stopping = true;
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
+        if (_manualClock is not null)
+        {
+            _scheduler.Shutdown(null, SimulatedNow);
+        }
+
         _stop.Dispose();
         _signal.Dispose();
-    }
-
-    private int WaitingCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _waiting.Count;
-            }
-        }
     }
 
     private void Signal()
@@ -217,18 +261,19 @@ public sealed class SimulatedBackend : IInferenceBackend
             try
             {
                 var now = SimulatedNow;
-                DropCancelled(now);
+                _scheduler.DropCancelled(now);
 
                 // Continue the timeline where the last step ended unless the loop fell more than MaxLag behind.
-                var start = Admit(Math.Max(_clock, now - _maxLagSeconds), now);
-                if (Volatile.Read(ref _running) == 0)
+                var start = _scheduler.Admit(Math.Max(_clock, now - _maxLagSeconds), now);
+                var plan = _scheduler.Plan();
+                if (plan is null)
                 {
                     // The next step starts when its work arrived (see Admit), not when this thread got to run again.
                     await _signal.WaitAsync(_stop.Token).ConfigureAwait(false);
                     continue;
                 }
 
-                var end = start + PlanStep(start);
+                var end = start + _profile.StepSeconds(plan.DecodingSequences, plan.PrefillTokens);
                 var sleep = TimeSpan.FromSeconds((end - SimulatedNow) * _timeScale);
                 if (sleep >= MinimumSleep)
                 {
@@ -242,8 +287,9 @@ public sealed class SimulatedBackend : IInferenceBackend
                     withoutSleep = 0;
                 }
 
+                BusySeconds += end - Math.Max(start, _clock);
                 _clock = end;
-                ApplyStep(end);
+                _scheduler.Finish(plan, end);
                 Interlocked.Increment(ref _steps);
             }
             catch (OperationCanceledException) when (_stopping)
@@ -252,223 +298,10 @@ public sealed class SimulatedBackend : IInferenceBackend
             }
             catch (Exception e)
             {
-                FailRunning($"Engine failure: {e.GetType().Name}: {e.Message}", SimulatedNow);
+                _scheduler.FailRunning($"Engine failure: {e.GetType().Name}: {e.Message}", SimulatedNow);
             }
         }
 
-        var stoppedAt = SimulatedNow;
-        FailRunning(null, stoppedAt);
-        lock (_gate)
-        {
-            foreach (var sequence in _waiting)
-            {
-                sequence.Complete(FinishReason.Cancelled, "The backend was disposed.", stoppedAt);
-            }
-
-            _waiting.Clear();
-        }
-    }
-
-    private void DropCancelled(double now)
-    {
-        foreach (var sequence in _slots)
-        {
-            if (sequence is { CancelRequested: true })
-            {
-                Release(sequence, FinishReason.Cancelled, null, now);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Admits waiting sequences into free slots for a step starting at <paramref name="start"/> and returns the step's
-    /// start. Only sequences that arrived by then are eligible: when the loop runs behind the wall clock it is replaying
-    /// the simulated past, and a later arrival must not join an earlier step. An idle backend starts its step when the
-    /// first waiting sequence arrived.
-    /// </summary>
-    private double Admit(double start, double now)
-    {
-        lock (_gate)
-        {
-            _waiting.RemoveAll(s =>
-            {
-                if (!s.CancelRequested)
-                {
-                    return false;
-                }
-
-                s.Complete(FinishReason.Cancelled, null, now);
-                return true;
-            });
-            if (Volatile.Read(ref _running) == 0 && _waiting.Count > 0)
-            {
-                start = Math.Max(start, _waiting.Min(s => s.ScheduledAt));
-            }
-
-            for (var slot = 0; slot < _slots.Length; slot++)
-            {
-                if (_slots[slot] is not null)
-                {
-                    continue;
-                }
-
-                var best = -1;
-                for (var i = 0; i < _waiting.Count; i++)
-                {
-                    var candidate = _waiting[i];
-                    if (candidate.ScheduledAt > start)
-                    {
-                        continue;
-                    }
-
-                    if (best < 0
-                        || candidate.Request.Priority > _waiting[best].Request.Priority
-                        || (candidate.Request.Priority == _waiting[best].Request.Priority && candidate.Order < _waiting[best].Order))
-                    {
-                        best = i;
-                    }
-                }
-
-                if (best < 0)
-                {
-                    break;
-                }
-
-                var sequence = _waiting[best];
-
-                // The head of the queue waits for KV room rather than being overtaken, so long prompts cannot starve.
-                if (_kvReserved + sequence.ReservedTokens > _kvCapacity)
-                {
-                    break;
-                }
-
-                _waiting.RemoveAt(best);
-                sequence.Slot = slot;
-                _kvReserved += sequence.ReservedTokens;
-                _slots[slot] = sequence;
-                Interlocked.Increment(ref _running);
-            }
-        }
-
-        return start;
-    }
-
-    /// <summary>Chooses the step's work as the real engine does and returns its simulated duration.</summary>
-    private double PlanStep(double start)
-    {
-        _inBatch.Clear();
-        _toSample.Clear();
-        var budget = _batchSize;
-
-        // Running streams first: one token each, so a long prompt never delays them by more than one chunk.
-        var decoding = 0;
-        foreach (var sequence in _slots)
-        {
-            if (sequence is { AdmittedAt: < 0 })
-            {
-                // Just admitted: its time in the slot starts with this step.
-                sequence.AdmittedAt = start;
-            }
-
-            if (sequence is { Decoding: true })
-            {
-                _inBatch.Add(sequence);
-                _toSample.Add(sequence);
-                decoding++;
-                budget--;
-            }
-        }
-
-        var prefill = 0;
-        foreach (var sequence in _slots.Where(s => s is { Decoding: false }).OrderBy(s => s!.Order))
-        {
-            if (budget <= 0)
-            {
-                break;
-            }
-
-            var count = Math.Min(sequence!.Request.Prefix.Length - sequence.PrefillDone, budget);
-            sequence.PrefillPending = count;
-            if (sequence.PrefillDone + count == sequence.Request.Prefix.Length)
-            {
-                _toSample.Add(sequence);
-            }
-
-            _inBatch.Add(sequence);
-            prefill += count;
-            budget -= count;
-        }
-
-        return _profile.StepSeconds(decoding, prefill);
-    }
-
-    private void ApplyStep(double end)
-    {
-        foreach (var sequence in _inBatch)
-        {
-            var added = sequence.Decoding ? 1 : sequence.PrefillPending;
-            sequence.Position += added;
-            Interlocked.Add(ref _kvUsed, added);
-            if (!sequence.Decoding)
-            {
-                sequence.PrefillDone += sequence.PrefillPending;
-                sequence.PrefillPending = 0;
-                if (sequence.Decoding)
-                {
-                    sequence.PrefillEndedAt = end;
-                }
-            }
-        }
-
-        foreach (var sequence in _toSample)
-        {
-            if (sequence.CancelRequested)
-            {
-                Release(sequence, FinishReason.Cancelled, null, end);
-                continue;
-            }
-
-            if (_meanOutputTokens is { } mean && SimulatedTokenGenerator.Stops(sequence.State, mean) && !sequence.Request.IgnoreEos)
-            {
-                Release(sequence, FinishReason.Stop, null, end);
-                continue;
-            }
-
-            var token = SimulatedTokenGenerator.NextToken(sequence.State, _vocabulary.GeneratableTokens);
-            sequence.State = SimulatedTokenGenerator.Append(sequence.State, token);
-            sequence.Emit(token, end);
-            if (sequence.Generated >= sequence.MaxNewTokens)
-            {
-                Release(sequence, FinishReason.Length, null, end);
-            }
-        }
-    }
-
-    /// <summary>Frees the slot and its KV tokens, then completes the sequence.</summary>
-    private void Release(SimulatedSequence sequence, FinishReason reason, string? error, double now)
-    {
-        if (sequence.Slot >= 0 && ReferenceEquals(_slots[sequence.Slot], sequence))
-        {
-            _slots[sequence.Slot] = null;
-            Interlocked.Decrement(ref _running);
-            Interlocked.Add(ref _kvUsed, -sequence.Position);
-            lock (_gate)
-            {
-                _kvReserved -= sequence.ReservedTokens;
-            }
-        }
-
-        sequence.Complete(reason, error, now);
-    }
-
-    private void FailRunning(string? error, double now)
-    {
-        foreach (var sequence in _slots)
-        {
-            if (sequence is not null)
-            {
-                Release(sequence, error is null ? FinishReason.Cancelled : FinishReason.Error, error ?? "The backend was disposed.", now);
-            }
-        }
+        _scheduler.Shutdown(null, SimulatedNow);
     }
 }

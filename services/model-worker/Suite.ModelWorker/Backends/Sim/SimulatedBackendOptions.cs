@@ -32,6 +32,12 @@ public sealed record SimulatedBackendOptions
     /// <summary>Most tokens in one step (running sequences' next tokens plus prefill chunks), as the real engine's batch size.</summary>
     public int BatchSize { get; init; } = 512;
 
+    /// <summary>Tokens per KV block (prefix cache and KV accounting unit).</summary>
+    public int BlockTokens { get; init; } = 16;
+
+    /// <summary>Keep finished sequences' blocks cached and reuse matching prefixes, as the real engine does.</summary>
+    public bool PrefixCache { get; init; } = true;
+
     /// <summary>KV cache tokens across all sequences; null = the profile's capacity (at most MaxSequences × ContextLength).</summary>
     public long? KvCapacityTokens { get; init; }
 
@@ -49,6 +55,13 @@ public sealed record SimulatedBackendOptions
     /// the prefix hash, so output lengths are geometric with this mean and identical across hand-overs. Null = never.
     /// </summary>
     public int? MeanOutputTokens { get; init; }
+
+    /// <summary>
+    /// When set, the simulation runs on this clock (simulated seconds) instead of its own loop: nothing advances until
+    /// the caller calls <see cref="SimulatedBackend.RunUntil"/>. A discrete-event driver uses it to run a whole fleet
+    /// in virtual time, exactly and independently of how busy the machine is.
+    /// </summary>
+    public Func<double>? ManualClock { get; init; }
 
     /// <summary>
     /// How far (in wall-clock time) the scheduler may fall behind its simulated timeline and still catch up by running

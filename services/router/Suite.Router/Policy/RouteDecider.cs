@@ -1,0 +1,60 @@
+using Suite.Contracts;
+using Suite.Router.Index;
+using Suite.Router.Registry;
+
+namespace Suite.Router.Policy;
+
+/// <summary>
+/// One routing decision, as the router's consumer (and the fleet benchmark, which drives the same code without a bus)
+/// makes it: the live workers serving the model, less the excluded ones, scored by the policy with the prefix index;
+/// the chosen worker is charged with the request (so a burst spreads) and expected to hold its blocks.
+/// </summary>
+public sealed class RouteDecider(WorkerRegistry registry, PrefixIndex index, IRoutingPolicy policy)
+{
+    public IRoutingPolicy Policy => policy;
+
+    /// <summary>The chosen worker and why, or null (with the number of candidates) when none can take the request.</summary>
+    public (WorkerEntry? Worker, RouteDecision? Decision, int Candidates) Decide(string model, int[] tokens, int priority, int? maxTokens, IReadOnlyList<string> excluded)
+    {
+        var candidates = registry.LiveWorkers(model);
+        if (excluded.Count > 0)
+        {
+            candidates.RemoveAll(w => excluded.Contains(w.Heartbeat.WorkerId));
+        }
+
+        var context = new RoutingContext(index, candidates, model, tokens, priority, maxTokens, registry.SlotCount);
+        if (policy.Select(context) is not { } chosen)
+        {
+            return (null, null, candidates.Count);
+        }
+
+        var decision = Explain(policy.Name, context, chosen);
+        var worker = candidates[chosen.Candidate];
+        worker.Assigned(tokens.Length - decision.CachedTokens);
+        if (worker.Heartbeat.Cache is { Enabled: true, BlockTokens: > 0 } cache)
+        {
+            // The worker will hold these blocks once it has computed them; later requests of a burst can follow.
+            index.Expect(worker.Slot, context.Hashes(cache.BlockTokens));
+        }
+
+        return (worker, decision, candidates.Count);
+    }
+
+    /// <summary>The decision as the worker echoes it: the chosen worker's and the runner-up's predicted TTFT.</summary>
+    public static RouteDecision Explain(string policy, RoutingContext context, RoutingChoice choice)
+    {
+        var worker = context.Candidates[choice.Candidate];
+        var cached = context.CachedTokens(choice.Candidate);
+        var ttft = TtftPredictor.Predict(worker, context.PromptTokens, cached);
+        string? runnerUp = null;
+        double? runnerUpTtft = null;
+        if (choice.RunnerUp >= 0 && choice.RunnerUp != choice.Candidate)
+        {
+            var other = context.Candidates[choice.RunnerUp];
+            runnerUp = other.Heartbeat.WorkerId;
+            runnerUpTtft = TtftPredictor.Predict(other, context.PromptTokens, context.CachedTokens(choice.RunnerUp));
+        }
+
+        return new RouteDecision(policy, worker.Heartbeat.WorkerId, ttft, cached, runnerUp, runnerUpTtft);
+    }
+}

@@ -1,0 +1,30 @@
+using Suite.ModelWorker.Scheduling;
+
+namespace Suite.ModelWorker.Tests.Scheduling;
+
+/// <summary>
+/// An executor without an engine: every sampled token is 1000 + the sequence's position, so tokens are predictable,
+/// and a sequence whose prefix starts with <see cref="StopToken"/> ends at its first sample.
+/// </summary>
+internal sealed class ScriptedExecutor : IStepExecutor
+{
+    public const int StopToken = 3;
+
+    public int StatesCreated { get; private set; }
+
+    public int StatesDisposed { get; private set; }
+
+    public IDisposable? CreateState(ScheduledSequence sequence)
+    {
+        StatesCreated++;
+        return new State(this);
+    }
+
+    public SampledToken Sample(ScheduledSequence sequence, int entry) =>
+        new(1000 + sequence.Position, sequence.Request.Prefix[0] == StopToken);
+
+    private sealed class State(ScriptedExecutor owner) : IDisposable
+    {
+        public void Dispose() => owner.StatesDisposed++;
+    }
+}
