@@ -36,6 +36,24 @@ if [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then
   fi
 fi
 
+# PostgreSQL and Redis hold distributed mode's durable state (jobs, batches, tenants; shared counters); the tests start
+# their own servers with infra/postgres/postgres.sh and infra/redis/redis.sh.
+need_state=()
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need_state+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || need_state+=(redis-server)
+if [ ${#need_state[@]} -gt 0 ]; then
+  step "Installing ${need_state[*]} (Debian packages) for the durable-state tests"
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_state[@]}" >/dev/null || exit 1
+    # The packages start system servers where they can; the tests run their own.
+    (service postgresql stop >/dev/null 2>&1 || true)
+    (service redis-server stop >/dev/null 2>&1 || true)
+  else
+    echo "${need_state[*]} are needed for the durable-state tests; install them (sudo apt-get install ${need_state[*]})." >&2
+    exit 1
+  fi
+fi
+
 if ! command -v chromium >/dev/null 2>&1; then
   step "Installing chromium (Debian package) for the dashboard page tests"
   if [ "$(id -u)" -eq 0 ]; then
