@@ -20,6 +20,8 @@ public sealed class SettingsTests(RenderedManifests manifests)
         ["Bus__RabbitMqUri"] = "set as SUITE_RABBITMQ_URI, from the Secret suite-rabbitmq",
         ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = "OTEL_EXPORTER_OTLP_ENDPOINT in suite-common covers both signals",
         ["OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"] = "OTEL_EXPORTER_OTLP_ENDPOINT in suite-common covers both signals",
+        ["SUITE_POSTGRES"] = "set as Storage__Postgres from the Secret of components/postgres where that component is used",
+        ["SUITE_REDIS"] = "set as Storage__Redis from the Secret of components/redis where that component is used",
         ["OTEL_SERVICE_NAME"] = "each host names itself (suite-gateway, suite-router, ...)",
         ["SUITE_BACKEND"] = "set as Worker__Backend per pool",
         ["SUITE_POOL"] = "set as Worker__Pool per pool",

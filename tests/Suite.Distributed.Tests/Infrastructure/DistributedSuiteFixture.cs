@@ -23,8 +23,11 @@ public sealed class DistributedSuiteFixture : IAsyncLifetime
     {
     }
 
-    /// <summary>A suite whose every process also gets <paramref name="common"/> in its environment.</summary>
-    public DistributedSuiteFixture(IReadOnlyDictionary<string, string?> common) => _common = common;
+    /// <summary>
+    /// A suite whose every process also gets <paramref name="common"/> in its environment. Internal: a collection
+    /// fixture may have only one public constructor.
+    /// </summary>
+    internal DistributedSuiteFixture(IReadOnlyDictionary<string, string?> common) => _common = common;
 
     public Broker Broker { get; } = new();
 
