@@ -3,9 +3,9 @@ using System.Globalization;
 namespace Suite.Bench;
 
 /// <summary>Command-line settings of the bench.</summary>
-public sealed record BenchOptions(int[] Concurrency, int Tokens, int Rounds, int Threads, string[] Targets, int[] SimScale, string? ModelCache, string? Output, double WarmupSeconds, Uri? SuiteUrl, int Repeats)
+public sealed record BenchOptions(int[] Concurrency, int Tokens, int Rounds, int Threads, string[] Targets, int[] SimScale, string? ModelCache, string? Output, double WarmupSeconds, Uri? SuiteUrl, int Repeats, string Tracing = "off")
 {
-    public const string Usage = "--concurrency 1,16 --tokens 128 --rounds 2 --threads 1 --targets direct,embedded,distributed --sim-scale 1,4,16 --warmup-seconds 8 --repeats 3 [--suite-url URL] [--model-cache DIR] [--output FILE.md]";
+    public const string Usage = "--concurrency 1,16 --tokens 128 --rounds 2 --threads 1 --targets direct,embedded,distributed --sim-scale 1,4,16 --warmup-seconds 8 --repeats 3 [--tracing off|sampled|always] [--suite-url URL] [--model-cache DIR] [--output FILE.md]";
 
     public static BenchOptions Parse(string[] args)
     {
@@ -20,6 +20,7 @@ public sealed record BenchOptions(int[] Concurrency, int Tokens, int Rounds, int
         var warmup = 8.0;
         Uri? suiteUrl = null;
         var repeats = 3;
+        var tracing = "off";
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -54,6 +55,9 @@ public sealed record BenchOptions(int[] Concurrency, int Tokens, int Rounds, int
                 case "--suite-url":
                     suiteUrl = new Uri(args[++i]);
                     break;
+                case "--tracing":
+                    tracing = args[++i] is "off" or "sampled" or "always" ? args[i] : throw new ArgumentException("--tracing takes off, sampled (10% of traces) or always.");
+                    break;
                 case "--output":
                     output = args[++i];
                     break;
@@ -62,7 +66,7 @@ public sealed record BenchOptions(int[] Concurrency, int Tokens, int Rounds, int
             }
         }
 
-        return new BenchOptions(concurrency, tokens, rounds, threads, targets, simScale, cache, output, warmup, suiteUrl, repeats);
+        return new BenchOptions(concurrency, tokens, rounds, threads, targets, simScale, cache, output, warmup, suiteUrl, repeats, tracing);
     }
 
     /// <summary>

@@ -33,7 +33,11 @@ string[] prompts =
     "Recipe for a quick tomato soup: first,",
 ];
 var promptTokens = prompts.Select(p => tokenizer.Encode(p, addSpecialTokens: true)).ToArray();
-Console.WriteLine($"Benchmarking {model.Description.Id} ({model.Path}), engine threads {options.Threads}");
+Console.WriteLine($"Benchmarking {model.Description.Id} ({model.Path}), engine threads {options.Threads}, tracing {options.Tracing}");
+
+// Traced: every suite this bench starts exports its spans over OTLP to a local sink (the engine direct is untraced,
+// so the ratios say what tracing costs the suite).
+await using var sink = options.Tracing == "off" ? null : OtlpSink.Start(options.Tracing);
 
 var blocks = new List<PairedBlock>();
 var messages = new Dictionary<string, double>();
@@ -84,6 +88,11 @@ foreach (var workers in options.SimScale)
 }
 
 var report = Report.Render(blocks, messages, scale, model.Description.Id, options);
+if (sink is not null)
+{
+    report += FormattableString.Invariant($"\nThe suites exported {sink.Exports} OTLP batches ({sink.Bytes / 1024.0:0} KiB) to the sink during the run.\n");
+}
+
 Console.WriteLine();
 Console.WriteLine(report);
 if (options.Output is { } output)

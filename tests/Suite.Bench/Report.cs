@@ -6,6 +6,13 @@ namespace Suite.Bench;
 /// <summary>Prints the side-by-side tables with ratios against the engine driven directly.</summary>
 public static class Report
 {
+    private static string Tracing(BenchOptions options) => options.Tracing switch
+    {
+        "sampled" => "on, 10% of traces sampled, exported over OTLP/HTTP to a local sink",
+        "always" => "on, every trace exported over OTLP/HTTP to a local sink",
+        _ => "off",
+    };
+
     public static string Render(
         IReadOnlyList<PairedBlock> blocks,
         IReadOnlyDictionary<string, double> messagesPerToken,
@@ -14,7 +21,7 @@ public static class Report
         BenchOptions options)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Model: {model}; {options.Tokens} generated tokens per request (greedy, ignore_eos), {options.Rounds} requests per stream (at least 16 requests per measurement) after {options.WarmupSeconds:0} s of warm-up per target; engine threads {options.Threads}; {Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Model: {model}; {options.Tokens} generated tokens per request (greedy, ignore_eos), {options.Rounds} requests per stream (at least 16 requests per measurement) after {options.WarmupSeconds:0} s of warm-up per target; engine threads {options.Threads}; {Environment.ProcessorCount} cores; tracing {Tracing(options)}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Each suite was measured {options.Repeats} times at each concurrency, alternating with the engine driven directly (direct, suite, direct, …, direct). ÷ direct is the median over those measurements of the suite's tokens/s over the mean of the two engine measurements around it (range in brackets); tok/s and TTFT pool every measurement; added TTFT compares with the engine measurements of the same block.");
         text.AppendLine();
