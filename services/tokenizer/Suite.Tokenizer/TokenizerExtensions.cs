@@ -6,6 +6,7 @@ using Suite.Contracts;
 using Suite.Models.Catalog;
 using Suite.ServiceDefaults.Bus;
 using Suite.ServiceDefaults.Bus.HotPath;
+using Suite.ServiceDefaults.Configuration;
 using Suite.Tokenizer.Consumers;
 using Suite.Tokenizer.Registry;
 
@@ -18,7 +19,9 @@ public static class TokenizerExtensions
     {
         var configuration = builder.Configuration;
         builder.Services.TryAddSingleton(_ => new ModelResolution(ModelCatalogSettings.FromVariables(k => configuration[k])));
+        builder.AddValidatedOptions<TokenizerOptions>(TokenizerOptions.Section);
         builder.Services.AddSingleton<TokenizerRegistry>();
+        builder.Services.AddSingleton<TokenizationLanes>();
         builder.Services.AddSingleton<PromptEncoder>();
         builder.Services.AddHostedService<TokenizerLoaderService>();
         builder.AddServiceHeartbeat("tokenizer");
@@ -37,7 +40,8 @@ public static class TokenizerExtensions
                 e.ConfigureConsumer<TokenizeConsumer>(context);
                 e.ConfigureConsumer<TokenizerHealthConsumer>(context);
             }))
-            .HotEndpoint(PipelineAddresses.TokenizerQueue, shared: true, concurrency: Environment.ProcessorCount, e => e.Handle<PrepareGeneration, PrepareGenerationConsumer>());
+            // More handlers than cores: a large prompt waiting for the large-input lane must not hold the slot a short one needs.
+            .HotEndpoint(PipelineAddresses.TokenizerQueue, shared: true, concurrency: Math.Max(16, 4 * Environment.ProcessorCount), e => e.Handle<PrepareGeneration, PrepareGenerationConsumer>());
         return builder;
     }
 }

@@ -1,20 +1,25 @@
 using Suite.Contracts;
+using Suite.Tokenizer.Core;
+using Suite.Tokenizer.Core.Templates;
 
 namespace Suite.Tokenizer.Registry;
 
 /// <summary>
-/// Turns a generation input into prompt token IDs: chat messages through the model's template, then encoding; checks
-/// the result against the model's context. Errors carry what the client must read.
+/// Turns a generation input into prompt token IDs: chat messages through the model's own template, then encoding;
+/// checks the result against the model's context. A prompt that cannot fit is refused as soon as encoding shows it,
+/// so the work spent on it is bounded whatever its size. Errors carry what the client must read.
 /// </summary>
 public sealed class PromptEncoder(TokenizerRegistry registry)
 {
     public EncodeResult Encode(string modelId, GenerationInput input, int? maxTokens, bool enforceContextLength = true)
     {
+        ArgumentNullException.ThrowIfNull(input);
         if (!registry.TryGet(modelId, out var model))
         {
             return EncodeResult.Fail(new TokenizerError(404, "invalid_request_error", $"The model '{modelId}' does not exist.", "model", "model_not_found"));
         }
 
+        var maxLength = registry.MaxModelLength(model);
         if (input.PromptTokens is { } given)
         {
             var vocabulary = model.Tokenizer.VocabularySize;
@@ -24,28 +29,21 @@ public sealed class PromptEncoder(TokenizerRegistry registry)
                 return EncodeResult.Fail(new TokenizerError(400, "invalid_request_error", $"Token id {given[bad]} at prompt[{bad}] is outside the vocabulary (0..{vocabulary - 1}).", "prompt", "invalid_value"));
             }
 
-            return CheckLength(model, given, null, maxTokens, "prompt", enforceContextLength);
+            return CheckLength(given, maxLength, null, maxTokens, "prompt", enforceContextLength);
         }
 
+        var what = input.Messages is null ? "prompt" : "messages";
         string text;
         string? rendered = null;
         var addSpecial = input.AddSpecialTokens;
         if (input.Messages is { } messages)
         {
-            var template = model.Tokenizer.ChatTemplate;
-            if (template is null)
+            if (RenderChat(model, modelId, input, messages, out var chat) is { } error)
             {
-                return EncodeResult.Fail(new TokenizerError(400, "invalid_request_error", $"The model '{modelId}' has no chat template; use /v1/completions with a prompt.", "messages", "chat_template_missing"));
+                return EncodeResult.Fail(error);
             }
 
-            try
-            {
-                text = rendered = template.Render(messages, input.AddGenerationPrompt);
-            }
-            catch (ArgumentException e)
-            {
-                return EncodeResult.Fail(new TokenizerError(400, "invalid_request_error", e.Message, "messages", null));
-            }
+            text = rendered = chat;
 
             // The template already wrote BOS where the model wants it.
             addSpecial = false;
@@ -55,22 +53,48 @@ public sealed class PromptEncoder(TokenizerRegistry registry)
             text = input.Prompt ?? string.Empty;
         }
 
-        int[] tokens;
-        try
+        // Room for the prompt: at least one generated token, and max_tokens when given.
+        var limit = !enforceContextLength ? int.MaxValue : Math.Max(0, Math.Min(maxLength - 1, maxLength - (maxTokens ?? 0)));
+        var encoded = model.Tokenizer.Encode(text, addSpecial, limit);
+        if (!encoded.Complete)
         {
-            tokens = model.Tokenizer.Encode(text, addSpecial);
-        }
-        catch (ArgumentException e)
-        {
-            return EncodeResult.Fail(new TokenizerError(400, "invalid_request_error", e.Message, input.Messages is null ? "prompt" : "messages", null));
+            var message = maxTokens is null
+                ? $"This model's maximum context length is {maxLength} tokens. However, your {what} resulted in more than {limit} tokens (encoding stopped there). Please reduce the length of the {what}."
+                : $"This model's maximum context length is {maxLength} tokens. However, you requested more than {maxLength} tokens (more than {limit} in the {what}, {maxTokens} in the completion). Please reduce the length of the {what} or completion.";
+            return EncodeResult.Fail(new TokenizerError(400, "invalid_request_error", message, what, "context_length_exceeded"));
         }
 
-        return CheckLength(model, tokens, rendered, maxTokens, input.Messages is null ? "prompt" : "messages", enforceContextLength);
+        return CheckLength(encoded.Tokens, maxLength, rendered, maxTokens, what, enforceContextLength);
     }
 
-    private EncodeResult CheckLength(ModelTokenizer model, int[] tokens, string? rendered, int? maxTokens, string what, bool enforce)
+    /// <summary>Renders the conversation with the model's template; the client's error when it cannot.</summary>
+    private static TokenizerError? RenderChat(ModelTokenizer model, string modelId, GenerationInput input, IReadOnlyList<ChatMessage> messages, out string rendered)
     {
-        var maxLength = registry.MaxModelLength(model);
+        rendered = string.Empty;
+        var template = model.Tokenizer.ChatTemplate;
+        if (template is null)
+        {
+            return new TokenizerError(400, "invalid_request_error", $"The model '{modelId}' has no chat template; use /v1/completions with a prompt.", "messages", "chat_template_missing");
+        }
+
+        if (input.Tools is { Count: > 0 } && !template.RendersTools)
+        {
+            return new TokenizerError(400, "invalid_request_error", $"The chat template of '{modelId}' does not show tool definitions to the model, so tools cannot be used with it.", "tools", "tools_not_supported");
+        }
+
+        try
+        {
+            rendered = template.Render(new ChatTemplateInput(messages, input.AddGenerationPrompt, input.Tools));
+            return null;
+        }
+        catch (ChatTemplateException e)
+        {
+            return new TokenizerError(400, "invalid_request_error", e.Message, "messages", "chat_template_error");
+        }
+    }
+
+    private static EncodeResult CheckLength(int[] tokens, int maxLength, string? rendered, int? maxTokens, string what, bool enforce)
+    {
         if (enforce && tokens.Length == 0)
         {
             return EncodeResult.Fail(new TokenizerError(400, "invalid_request_error", $"The {what} is empty: it produced no tokens.", what, "empty_prompt"));
