@@ -63,7 +63,7 @@ public sealed class JinjaExpressionTests
     [InlineData("{{ nothing + 1 }}", "unsupported operand")]
     [InlineData("{{ user.missing.deeper }}", "has no attribute 'missing'")]
     [InlineData("{{ 1 // 0 }}", "division")]
-    [InlineData("{{ name() }}", "not callable")]
+    [InlineData("{{ name.strip()() }}", "not callable")]
     [InlineData("{{ range(1000000) | length }}", "range too big")]
     public void Render_TypeAndUndefinedErrors_FailAsInPython(string template, string message)
     {
