@@ -18,6 +18,12 @@ public sealed class TokenizerOptions
     [Range(1, 1024)]
     public int LargeInputConcurrency { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 
+    /// <summary>
+    /// After a burst of large inputs, hand the memory their copies took back to the OS with one compacting collection
+    /// (see <c>TokenizationLanes</c>); off, it stays committed until the process allocates enough to collect it.
+    /// </summary>
+    public bool ReclaimMemoryAfterLargeInputs { get; set; } = true;
+
     /// <summary>What each tokenizer's cache of word encodings may hold, in MiB (0 turns it off).</summary>
     [Range(0, 4096)]
     public int WordCacheMegabytes { get; set; } = 32;
