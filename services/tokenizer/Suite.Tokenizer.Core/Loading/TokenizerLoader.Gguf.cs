@@ -88,7 +88,7 @@ public static partial class TokenizerLoader
             merges.Add((merge[..space], merge[(space + 1)..]));
         }
 
-        // llama.cpp applies no normalizer and emits a word that is itself a token whole for Llama 3's pre-tokenizer.
+        // A word that is itself a token is emitted whole for Llama 3's pre-tokenizer, as llama.cpp and Hugging Face do.
         var options = new BpeModelOptions(ByteLevel: true, IgnoreMerges: patterns.Count == 1 && patterns[0] == PreTokenizerPatterns.Llama3);
         var preTokenizerJson = JsonSerializer.Serialize(new
         {
@@ -96,7 +96,7 @@ public static partial class TokenizerLoader
             pretokenizers = patterns.Select(p => (object)new { type = "Split", pattern = new { Regex = p }, behavior = "Isolated", invert = false })
                 .Append(new { type = "ByteLevel", add_prefix_space = false, trim_offsets = false, use_regex = false }),
         });
-        var pipeline = PipelineReader.Read("null", preTokenizerJson, "{\"type\":\"ByteLevel\"}");
+        var pipeline = PipelineReader.Read(PreTokenizerPatterns.NormalizerJsonFor(pre), preTokenizerJson, "{\"type\":\"ByteLevel\"}");
 
         var bosId = (int?)gguf.GetInteger("tokenizer.ggml.bos_token_id");
         var eosId = (int?)gguf.GetInteger("tokenizer.ggml.eos_token_id");

@@ -21,7 +21,9 @@ public sealed class UnicodeNormalizer(NormalizationForm form) : ITextNormalizer
             return text;
         }
 
-        // Lone surrogates make string.Normalize throw; the tokenizer has already made them U+FFFD.
+        // Lone surrogates make string.Normalize throw; they become U+FFFD as in any UTF-8 conversion (the tokenizer has
+        // already done this; other callers may not have).
+        text = Bpe.TextSanitizer.ReplaceLoneSurrogates(text);
         var gap = HuggingFaceUnicodeGaps.IndexOfFirst(text, 0);
         if (gap < 0)
         {
