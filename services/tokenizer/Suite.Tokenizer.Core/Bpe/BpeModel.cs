@@ -19,6 +19,7 @@ public sealed partial class BpeModel
     private readonly Dictionary<long, long> _merges;
     private readonly int[] _byteIds;
     private readonly int _unknownId = -1;
+    private readonly WordBoundaries? _boundaries;
 
     /// <param name="vocab">Token spelling to id (byte-level spellings for a byte-level model).</param>
     /// <param name="merges">Merge pairs in rank order (rank = index).</param>
@@ -55,6 +56,8 @@ public sealed partial class BpeModel
             // Keep the first (lowest) rank of a duplicated pair, as Hugging Face does.
             _merges.TryAdd(Key(leftId, rightId), ((long)rank << 32) | (uint)mergedId);
         }
+
+        _boundaries = WordBoundaries.Build(vocab, _merges.Keys, options, _byteIds, _unknownId);
     }
 
     /// <summary>Builds the model from already-resolved (left id, right id, merged id) triples in rank order (the cache form).</summary>
@@ -67,6 +70,8 @@ public sealed partial class BpeModel
         {
             _merges.TryAdd(Key(mergeTriples[3 * rank], mergeTriples[(3 * rank) + 1]), ((long)rank << 32) | (uint)mergeTriples[(3 * rank) + 2]);
         }
+
+        _boundaries = WordBoundaries.Build(vocab, _merges.Keys, options, _byteIds, _unknownId);
     }
 
     private BpeModel(Dictionary<string, int> vocab, BpeModelOptions options)
@@ -185,7 +190,11 @@ public sealed partial class BpeModel
         output.AddRange(ids);
     }
 
-    /// <summary>Appends the ids of one pre-tokenized word of a character-level (SentencePiece-style) model.</summary>
+    /// <summary>
+    /// Appends the ids of one pre-tokenized word of a character-level (SentencePiece-style) model. Such a "word" is often
+    /// a whole line (Gemma does not pre-tokenize), so it is cut where no token can span (see <see cref="WordBoundaries"/>)
+    /// and the parts, mostly words that repeat, are merged and cached one by one: the same ids, much less work.
+    /// </summary>
     public void EncodeWord(ReadOnlySpan<char> word, List<int> output)
     {
         if (word.IsEmpty)
@@ -193,25 +202,39 @@ public sealed partial class BpeModel
             return;
         }
 
-        if (Cache.TryGet(word, out var cached))
+        if (IgnoreMerges && _vocabBySpan.TryGetValue(word, out var whole))
+        {
+            output.Add(whole);
+            return;
+        }
+
+        if (_boundaries is null)
+        {
+            EncodePart(word, output);
+            return;
+        }
+
+        var start = 0;
+        while (start < word.Length)
+        {
+            var end = _boundaries.NextBoundary(word, start);
+            EncodePart(word[start..end], output);
+            start = end;
+        }
+    }
+
+    private void EncodePart(ReadOnlySpan<char> part, List<int> output)
+    {
+        if (Cache.TryGet(part, out var cached))
         {
             output.AddRange(cached);
             return;
         }
 
-        int[] ids;
-        if (IgnoreMerges && _vocabBySpan.TryGetValue(word, out var whole))
-        {
-            ids = [whole];
-        }
-        else
-        {
-            var symbols = new List<int>(word.Length);
-            InitialSymbols(word, symbols);
-            ids = Merge(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(symbols));
-        }
-
-        Cache.Add(word, ids);
+        var symbols = new List<int>(part.Length);
+        InitialSymbols(part, symbols);
+        var ids = Merge(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(symbols));
+        Cache.Add(part, ids);
         output.AddRange(ids);
     }
 

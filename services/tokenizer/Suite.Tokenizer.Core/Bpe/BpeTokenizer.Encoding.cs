@@ -124,10 +124,13 @@ public sealed partial class BpeTokenizer
             return Output.Count <= maxTokens;
         }
 
+        /// <summary>Whether there is a limit to check (encoding for /tokenize has none).</summary>
+        public readonly bool Limited => maxTokens != int.MaxValue;
+
         /// <summary>False when a word of <paramref name="utf8Bytes"/> bytes cannot fit even if every token were the longest.</summary>
         public readonly bool CanFit(int utf8Bytes)
         {
-            if (maxTokens == int.MaxValue || tokenizer._model.FusesUnknownRuns)
+            if (tokenizer._model.FusesUnknownRuns)
             {
                 return true;
             }
@@ -149,7 +152,7 @@ public sealed partial class BpeTokenizer
             var from = map is null ? start : map[start];
             var to = map is null ? start + length : map[start + length];
             var piece = segment.AsSpan(from, to - from);
-            if (!Run.CanFit(Encoding.UTF8.GetByteCount(piece)))
+            if (Run.Limited && !Run.CanFit(Encoding.UTF8.GetByteCount(piece)))
             {
                 return false;
             }
