@@ -1,5 +1,6 @@
 using Suite.Models.Gguf;
 using Suite.Tokenizer.Core.Loading;
+using Suite.Tokenizer.Core.Templates;
 
 namespace Suite.Tokenizer.Tests;
 
@@ -42,6 +43,23 @@ public sealed class GgufTokenizerTests
             var special = json.AddedTokens.First(t => t.Special).Content;
             Assert.Equal("hello", gguf.Decode(gguf.Encode(special + "hello", false), skipSpecialTokens: true));
             Assert.Equal(special + "hello", gguf.Decode(gguf.Encode(special + "hello", false), skipSpecialTokens: false));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void ChatTemplateWithAnUnsupportedConstruct_FailsTheLoadNamingIt()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"suite-tokenizer-{Environment.ProcessId}-badtemplate.gguf");
+        try
+        {
+            GgufTestWriter.WriteTokenizerOnly(path, SyntheticTokenizers.Qwen(), "qwen2", addBos: false, "{% for m in messages %}{% include 'turn.jinja' %}{% endfor %}");
+            var error = Assert.Throws<ChatTemplateNotSupportedException>(() => TokenizerLoader.FromGguf(path));
+            Assert.Contains("{% include %}", error.Message, StringComparison.Ordinal);
+            Assert.Contains("line 1", error.Message, StringComparison.Ordinal);
         }
         finally
         {
