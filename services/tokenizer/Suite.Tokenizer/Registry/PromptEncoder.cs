@@ -53,14 +53,15 @@ public sealed class PromptEncoder(TokenizerRegistry registry)
             text = input.Prompt ?? string.Empty;
         }
 
-        // Room for the prompt: at least one generated token, and max_tokens when given.
-        var limit = !enforceContextLength ? int.MaxValue : Math.Max(0, Math.Min(maxLength - 1, maxLength - (maxTokens ?? 0)));
-        var encoded = model.Tokenizer.Encode(text, addSpecial, limit);
+        // Encoding stops once the prompt is past twice the context: the work spent on a prompt that cannot fit is then
+        // bounded by the context, not by its size, and a prompt that overflows by less still gets its exact count.
+        var countUpTo = enforceContextLength ? (int)Math.Min(int.MaxValue - 1, 2L * maxLength) : int.MaxValue;
+        var encoded = model.Tokenizer.Encode(text, addSpecial, countUpTo);
         if (!encoded.Complete)
         {
             var message = maxTokens is null
-                ? $"This model's maximum context length is {maxLength} tokens. However, your {what} resulted in more than {limit} tokens (encoding stopped there). Please reduce the length of the {what}."
-                : $"This model's maximum context length is {maxLength} tokens. However, you requested more than {maxLength} tokens (more than {limit} in the {what}, {maxTokens} in the completion). Please reduce the length of the {what} or completion.";
+                ? $"This model's maximum context length is {maxLength} tokens. However, your {what} resulted in more than {countUpTo} tokens (counting stopped there). Please reduce the length of the {what}."
+                : $"This model's maximum context length is {maxLength} tokens. However, you requested more than {(long)countUpTo + maxTokens} tokens (more than {countUpTo} in the {what}, {maxTokens} in the completion). Please reduce the length of the {what} or completion.";
             return EncodeResult.Fail(new TokenizerError(400, "invalid_request_error", message, what, "context_length_exceeded"));
         }
 
