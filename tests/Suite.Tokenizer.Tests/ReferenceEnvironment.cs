@@ -3,9 +3,11 @@ using System.Diagnostics;
 namespace Suite.Tokenizer.Tests;
 
 /// <summary>
-/// Finds the JavaScript reference (tests/reference/tokenizer with its node_modules) and node. CI installs it with
-/// <c>npm ci --prefix tests/reference/tokenizer</c>; when it is missing the tests try that themselves once, and skip
-/// with the reason when node or npm is unavailable. <c>SUITE_TEST_TOKENIZER_REFERENCE</c> may name another folder
+/// Finds the reference implementations (tests/reference/tokenizer with its node_modules: Hugging Face tokenizers,
+/// @huggingface/jinja and the model families' tokenizer files) and node. CI installs them with
+/// <c>npm ci --prefix tests/reference/tokenizer</c>; when they are missing the tests try that themselves once, and skip
+/// with the reason when node or npm is unavailable, unless <c>SUITE_TEST_REQUIRE_REFERENCE=1</c> (tests/run-tests.sh
+/// sets it), which makes a missing reference a failure. <c>SUITE_TEST_TOKENIZER_REFERENCE</c> may name another folder
 /// holding the same scripts and an installed node_modules.
 /// </summary>
 internal static class ReferenceEnvironment
@@ -19,25 +21,35 @@ internal static class ReferenceEnvironment
             ? Path.GetFullPath(overridden)
             : Path.Combine(RepoRoot, "tests", "reference", "tokenizer");
 
-    public static string DeepSeekTokenizerJson => Path.Combine(
-        ReferenceDirectory, "node_modules", "@lenml", "tokenizer-deepseek_v3", "models", "tokenizer.json");
+    /// <summary>The folder with a family's official tokenizer.json and tokenizer_config.json.</summary>
+    public static string ModelsDirectory(string family) =>
+        Path.Combine(ReferenceDirectory, "node_modules", "@lenml", "tokenizer-" + family, "models");
+
+    public static string TokenizerJson(string family) => Path.Combine(ModelsDirectory(family), "tokenizer.json");
 
     /// <summary>Null when the reference is usable; otherwise why not.</summary>
     public static string? SkipReason => _skipReason.Value;
 
-    /// <summary>Skips the calling test (xUnit v3 dynamic skip) when the reference is unavailable.</summary>
+    /// <summary>Skips the calling test (or fails it where the reference is required) when the reference is unavailable.</summary>
     public static void RequireReference()
     {
-        if (SkipReason is { } reason)
+        if (SkipReason is not { } reason)
         {
-            Assert.Skip(reason);
+            return;
         }
+
+        if (Environment.GetEnvironmentVariable("SUITE_TEST_REQUIRE_REFERENCE") == "1")
+        {
+            Assert.Fail("SUITE_TEST_REQUIRE_REFERENCE=1 but " + reason);
+        }
+
+        Assert.Skip(reason);
     }
 
     /// <summary>Runs node with the reference folder as working directory; throws with its stderr on failure.</summary>
     public static string RunNode(params string[] arguments)
     {
-        var (code, output, error) = Run("node", arguments, TimeSpan.FromMinutes(5));
+        var (code, output, error) = Run("node", arguments, TimeSpan.FromMinutes(10));
         if (code != 0)
         {
             throw new InvalidOperationException($"node {string.Join(' ', arguments)} failed ({code}): {error}");
@@ -60,25 +72,30 @@ internal static class ReferenceEnvironment
             return $"node is not available ({e.Message}); install Node.js 20+ and run `npm ci --prefix tests/reference/tokenizer`.";
         }
 
-        if (!File.Exists(DeepSeekTokenizerJson))
+        if (!Installed())
         {
             try
             {
                 var npm = OperatingSystem.IsWindows() ? "npm.cmd" : "npm";
                 var (code, _, error) = Run(npm, ["ci", "--no-audit", "--no-fund"], TimeSpan.FromMinutes(5));
-                if (code != 0 || !File.Exists(DeepSeekTokenizerJson))
+                if (code != 0 || !Installed())
                 {
-                    return $"The JavaScript reference is not installed and `npm ci` in {ReferenceDirectory} failed: {error}";
+                    return $"the reference is not installed and `npm ci` in {ReferenceDirectory} failed: {error}";
                 }
             }
             catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
             {
-                return $"The JavaScript reference is not installed (run `npm ci --prefix tests/reference/tokenizer`): {e.Message}";
+                return $"the reference is not installed (run `npm ci --prefix tests/reference/tokenizer`): {e.Message}";
             }
         }
 
         return null;
     }
+
+    private static bool Installed() =>
+        Directory.Exists(Path.Combine(ReferenceDirectory, "node_modules", "tokenizers"))
+        && Directory.Exists(Path.Combine(ReferenceDirectory, "node_modules", "@huggingface", "jinja"))
+        && Families.All.All(f => File.Exists(TokenizerJson(f)));
 
     private static (int Code, string Output, string Error) Run(string file, string[] arguments, TimeSpan timeout)
     {

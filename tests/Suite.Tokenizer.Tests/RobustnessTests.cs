@@ -27,8 +27,8 @@ public sealed class RobustnessTests
     [Fact]
     public void LoneSurrogatesAreEncodedAsReplacementCharactersLikeTheReference()
     {
-        // Reference (transformers.js): encode("a\ud800b") == encode("a\ufffdb") == [67, 2808, 68].
-        var tokenizer = DeepSeek.EcmaScript;
+        // Hugging Face's bindings hand the Rust core UTF-8, where a lone surrogate is U+FFFD: [67, 2808, 68] both times.
+        var tokenizer = Families.Tokenizer("deepseek_v3");
         Assert.Equal([67, 2808, 68], tokenizer.Encode("a\ud800b", false));
         Assert.Equal([67, 2808, 68], tokenizer.Encode("a\ufffdb", false));
         Assert.Equal("a\ufffdb", tokenizer.Decode(tokenizer.Encode("a\udc00b", false), false));
@@ -58,7 +58,7 @@ public sealed class RobustnessTests
     [Fact]
     public void TenMegabytesAndA128KTokenPromptEncodeInBoundedTime()
     {
-        var tokenizer = DeepSeek.HuggingFace;
+        var tokenizer = Families.Tokenizer("deepseek_v3");
         var builder = new StringBuilder();
         var random = new Random(42);
         string[] pieces = ["The quick brown fox. ", "我们今天讨论一下。", "def f(x):\n    return x * 2\n", "12345678 ", "👍🏽 ", "\t\t\n", "𝐀𝐁𝐂 ", "Ünïcödé ", "مرحبا "];
@@ -92,7 +92,7 @@ public sealed class RobustnessTests
     [Fact]
     public void AddSpecialTokensPutsBosFirstAsAddBosTokenSays()
     {
-        var tokenizer = DeepSeek.HuggingFace;
+        var tokenizer = Families.Tokenizer("deepseek_v3");
         Assert.Equal([0], tokenizer.PrefixTokens);
         Assert.Equal(0, tokenizer.Encode("Hello world", addSpecialTokens: true)[0]);
         Assert.Equal([19923, 2058], tokenizer.Encode("Hello world", addSpecialTokens: false));
@@ -108,9 +108,9 @@ public sealed class RobustnessTests
     [Fact]
     public void DeepSeekLoadsItsFullVocabulary()
     {
-        _ = DeepSeek.HuggingFace;
+        _ = Families.Tokenizer("deepseek_v3");
         var watch = Stopwatch.StartNew();
-        var tokenizer = TokenizerLoader.FromTokenizerJson(ReferenceEnvironment.DeepSeekTokenizerJson);
+        var tokenizer = TokenizerLoader.FromTokenizerJson(ReferenceEnvironment.TokenizerJson("deepseek_v3"));
         _output.WriteLine($"load {watch.ElapsedMilliseconds} ms, vocab {tokenizer.VocabularySize}, merges {tokenizer.Model.MergeCount}");
         Assert.Equal(128_815, tokenizer.VocabularySize);
     }

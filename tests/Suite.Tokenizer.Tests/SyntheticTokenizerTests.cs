@@ -1,4 +1,5 @@
 using Suite.Contracts;
+using Suite.Tokenizer.Core.Templates;
 
 namespace Suite.Tokenizer.Tests;
 
@@ -33,14 +34,13 @@ public sealed class SyntheticTokenizerTests
     {
         var template = SyntheticTokenizers.Qwen().ChatTemplate;
         Assert.NotNull(template);
-        Assert.Equal("chatml", template.Name);
         Assert.Equal(
             "<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n" +
             "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n",
-            template.Render([new ChatMessage("user", "Hi")], addGenerationPrompt: true));
+            template.Render(new ChatTemplateInput([new ChatMessage("user", "Hi")], AddGenerationPrompt: true)));
         Assert.Equal(
             "<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nYo<|im_end|>\n",
-            template.Render([new ChatMessage("system", "S"), new ChatMessage("user", "Hi"), new ChatMessage("assistant", "Yo")], false));
+            template.Render(new ChatTemplateInput([new ChatMessage("system", "S"), new ChatMessage("user", "Hi"), new ChatMessage("assistant", "Yo")], false)));
     }
 
     [Fact]
@@ -63,10 +63,9 @@ public sealed class SyntheticTokenizerTests
     {
         var template = SyntheticTokenizers.Llama3().ChatTemplate;
         Assert.NotNull(template);
-        Assert.Equal("llama3", template.Name);
         Assert.Equal(
             "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nBe brief.<|eot_id|>" +
             "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n",
-            template.Render([new ChatMessage("system", " Be brief.\n"), new ChatMessage("user", "Hi")], addGenerationPrompt: true));
+            template.Render(new ChatTemplateInput([new ChatMessage("system", " Be brief.\n"), new ChatMessage("user", "Hi")], AddGenerationPrompt: true)));
     }
 }

@@ -1,13 +1,20 @@
-using Suite.Contracts;
+using Suite.Tokenizer.Core.Templates;
 
 namespace Suite.Tokenizer.Core;
 
-/// <summary>Renders chat messages into prompt text the way the model's own template does.</summary>
+/// <summary>Renders a conversation into prompt text the way the model's own template does.</summary>
 public interface IChatTemplate
 {
-    /// <summary>Which template family this is, e.g. "chatml", "llama3", "deepseek-v3".</summary>
+    /// <summary>A short name for logs and health reports.</summary>
     string Name { get; }
 
-    /// <summary>Renders the conversation. Throws <see cref="ArgumentException"/> for a role the template cannot show.</summary>
-    string Render(IReadOnlyList<ChatMessage> messages, bool addGenerationPrompt);
+    /// <summary>Whether the template writes tool definitions into the prompt (so a request with tools can be refused when not).</summary>
+    bool RendersTools { get; }
+
+    /// <summary>Whether the model reasons before answering (its template handles &lt;think&gt; or reasoning_content).</summary>
+    bool Reasons { get; }
+
+    /// <summary>Renders the conversation.</summary>
+    /// <exception cref="ChatTemplateException">The template refused or failed on this conversation; the message is for the client.</exception>
+    string Render(ChatTemplateInput input);
 }

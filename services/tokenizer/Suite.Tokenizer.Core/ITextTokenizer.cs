@@ -1,8 +1,8 @@
 namespace Suite.Tokenizer.Core;
 
 /// <summary>
-/// A model's tokenizer. <see cref="Encode"/> follows Hugging Face semantics: added/special token strings that appear
-/// in the text are matched as those tokens; <paramref name="addSpecialTokens"/> adds what the model's post-processor
+/// A model's tokenizer. <see cref="Encode(string, bool)"/> follows Hugging Face semantics: added/special token strings
+/// that appear in the text are matched as those tokens; <c>addSpecialTokens</c> adds what the model's post-processor
 /// adds (for example BOS).
 /// </summary>
 public interface ITextTokenizer
@@ -16,6 +16,12 @@ public interface ITextTokenizer
     IChatTemplate? ChatTemplate { get; }
 
     int[] Encode(string text, bool addSpecialTokens);
+
+    /// <summary>
+    /// Encodes, but stops as soon as the text is known to give more than <paramref name="maxTokens"/> tokens, so the
+    /// work spent on a prompt that cannot fit stays bounded whatever its size.
+    /// </summary>
+    BoundedEncoding Encode(string text, bool addSpecialTokens, int maxTokens);
 
     string Decode(ReadOnlySpan<int> tokens, bool skipSpecialTokens);
 }

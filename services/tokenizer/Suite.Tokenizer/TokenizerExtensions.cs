@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Suite.Contracts;
 using Suite.Models.Catalog;
 using Suite.ServiceDefaults.Bus;
+using Suite.ServiceDefaults.Configuration;
 using Suite.ServiceDefaults.Pipeline;
 using Suite.Tokenizer.Consumers;
 using Suite.Tokenizer.Handlers;
@@ -19,7 +20,9 @@ public static class TokenizerExtensions
     {
         var configuration = builder.Configuration;
         builder.Services.TryAddSingleton(_ => new ModelResolution(ModelCatalogSettings.FromVariables(k => configuration[k])));
+        builder.AddValidatedOptions<TokenizerOptions>(TokenizerOptions.Section);
         builder.Services.AddSingleton<TokenizerRegistry>();
+        builder.Services.AddSingleton<TokenizationLanes>();
         builder.Services.AddSingleton<PromptEncoder>();
         builder.Services.AddHostedService<TokenizerLoaderService>();
         builder.AddServiceHeartbeat("tokenizer");
@@ -36,7 +39,8 @@ public static class TokenizerExtensions
                 e.ConfigureConsumer<TokenizeConsumer>(context);
                 e.ConfigureConsumer<TokenizerHealthConsumer>(context);
             }))
-            .PipelineEndpoint(PipelineAddresses.TokenizerQueue, shared: true, concurrency: Environment.ProcessorCount, e => e
+            // More handlers than cores: a large prompt waiting for the large-input lane must not hold the slot a short one needs.
+            .PipelineEndpoint(PipelineAddresses.TokenizerQueue, shared: true, concurrency: Math.Max(16, 4 * Environment.ProcessorCount), e => e
                 .Handle<PrepareGeneration, PrepareGenerationHandler>((m, ex) => PipelineFailures.ToRequester(m.RequestId, m.ReplyAddress, "tokenizer", ex)));
         return builder;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Suite.Contracts;
 using Suite.Gateway.Sessions;
 
@@ -21,13 +22,14 @@ public sealed class GenerationStreamTests
     {
         var stream = new GenerationStream(Command());
         stream.OnChunk(Chunk(stream, 0, "a"), 1);
-        await Task.Delay(50, TestContext.Current.CancellationToken);
+        var quiet = await QuietAsync();
 
         // Chunk 1 was lost: later chunks arrive, but the stream cannot move on, so it must look stalled.
         stream.OnChunk(Chunk(stream, 2, "c"), 1);
         stream.OnChunk(Chunk(stream, 3, "d"), 1);
 
-        Assert.True(stream.SecondsSinceActivity >= 0.05, $"activity was reset by undeliverable chunks ({stream.SecondsSinceActivity:0.000} s)");
+        // The quiet time is measured after the last real activity began, so an unreset clock shows at least that much.
+        Assert.True(stream.SecondsSinceActivity >= quiet, $"activity was reset by undeliverable chunks ({stream.SecondsSinceActivity:0.000} s, quiet for {quiet:0.000} s)");
         Assert.Equal(["a"], Read(stream));
     }
 
@@ -35,12 +37,14 @@ public sealed class GenerationStreamTests
     public async Task OnPending_CurrentAttempt_NamesTheWorkerAndCountsAsActivity()
     {
         var stream = new GenerationStream(Command());
+        var before = Stopwatch.StartNew();
         await Task.Delay(50, TestContext.Current.CancellationToken);
 
         stream.OnPending("cpu-a", 1);
 
+        // Reset by the notice: less time since activity than has passed since the stream was made.
         Assert.Equal("cpu-a", stream.Worker);
-        Assert.True(stream.SecondsSinceActivity < 0.05);
+        Assert.True(stream.SecondsSinceActivity < before.Elapsed.TotalSeconds, $"{stream.SecondsSinceActivity:0.000} s since activity, stream {before.Elapsed.TotalSeconds:0.000} s old");
     }
 
     [Fact]
@@ -49,7 +53,7 @@ public sealed class GenerationStreamTests
         var stream = new GenerationStream(Command());
         stream.OnPending("cpu-a", 1);
         var next = stream.BeginNextAttempt(maxAttempts: 3, out var failedWorker, out var failedAttempt);
-        await Task.Delay(50, TestContext.Current.CancellationToken);
+        var quiet = await QuietAsync();
 
         stream.OnPending("cpu-a", 1);
 
@@ -57,7 +61,7 @@ public sealed class GenerationStreamTests
         Assert.Equal(("cpu-a", 1), (failedWorker, failedAttempt));
         Assert.Equal(["cpu-a"], next.Continuation.ExcludedWorkers);
         Assert.Null(stream.Worker);
-        Assert.True(stream.SecondsSinceActivity >= 0.05);
+        Assert.True(stream.SecondsSinceActivity >= quiet, $"{stream.SecondsSinceActivity:0.000} s since activity, quiet for {quiet:0.000} s");
     }
 
     [Fact]
@@ -109,5 +113,13 @@ public sealed class GenerationStreamTests
         }
 
         return texts;
+    }
+
+    /// <summary>Waits a little and returns how long it waited by the same clock the stream uses (a timer may fire early).</summary>
+    private static async Task<double> QuietAsync()
+    {
+        var watch = Stopwatch.StartNew();
+        await Task.Delay(50, TestContext.Current.CancellationToken);
+        return watch.Elapsed.TotalSeconds;
     }
 }

@@ -31,6 +31,20 @@ public static class PipelineErrors
             what,
             "context_length_exceeded");
 
+    public static PipelineError ContextLengthExceededCountingStopped(int maxLength, int countedUpTo, long? maxTokens, string what)
+        => Invalid(
+            maxTokens is null
+                ? $"This model's maximum context length is {maxLength} tokens. However, your {what} resulted in more than {countedUpTo} tokens (counting stopped there). Please reduce the length of the {what}."
+                : $"This model's maximum context length is {maxLength} tokens. However, you requested more than {countedUpTo + maxTokens.Value} tokens (more than {countedUpTo} in the {what}, {maxTokens} in the completion). Please reduce the length of the {what} or completion.",
+            what,
+            "context_length_exceeded");
+
+    public static PipelineError ToolsNotSupported(string model)
+        => Invalid($"The chat template of '{model}' does not show tool definitions to the model, so tools cannot be used with it.", "tools", "tools_not_supported");
+
+    public static PipelineError ChatTemplateFailed(string message)
+        => Invalid(message, "messages", "chat_template_error");
+
     public static PipelineError LoneSurrogate(string detail)
         => Invalid($"The request contains a string with a lone UTF-16 surrogate escape (half of a character), which is not valid text. ({detail})", null, "invalid_unicode");
 

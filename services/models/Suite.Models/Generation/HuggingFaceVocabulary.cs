@@ -4,8 +4,9 @@ using System.Text.Json;
 namespace Suite.Models.Generation;
 
 /// <summary>
-/// Reads a Hugging Face byte-level BPE <c>tokenizer.json</c> (and the <c>tokenizer_config.json</c> beside it) into the
-/// form llama.cpp's <c>gpt2</c> tokenizer model reads.
+/// Reads a Hugging Face BPE <c>tokenizer.json</c> (and the <c>tokenizer_config.json</c> beside it) into the form
+/// llama.cpp reads: a byte-level vocabulary for its <c>gpt2</c> tokenizer model, a SentencePiece-style one (BPE with
+/// byte fallback: Llama 2, Gemma) for its <c>llama</c> model, with scores that order the merges as the merge list does.
 /// </summary>
 public static class HuggingFaceVocabulary
 {
@@ -29,13 +30,19 @@ public static class HuggingFaceVocabulary
         var model = root.GetProperty("model");
         if (model.TryGetProperty("type", out var modelType) && modelType.GetString() is { } type && type != "BPE")
         {
-            throw new NotSupportedException($"{tokenizerJsonPath}: tokenizer model '{type}' is not supported; only byte-level BPE is.");
+            throw new NotSupportedException($"{tokenizerJsonPath}: tokenizer model '{type}' is not supported; only BPE (byte-level, or with byte fallback) is.");
         }
 
+        var sentencePiece = model.TryGetProperty("byte_fallback", out var fallback) && fallback.ValueKind == JsonValueKind.True;
+        var unknownToken = model.TryGetProperty("unk_token", out var unk) && unk.ValueKind == JsonValueKind.String ? unk.GetString() : null;
         var byId = new SortedDictionary<int, (string Text, TokenType Type)>();
         foreach (var entry in model.GetProperty("vocab").EnumerateObject())
         {
-            byId[entry.Value.GetInt32()] = (entry.Name, TokenType.Normal);
+            var tokenType = !sentencePiece ? TokenType.Normal
+                : entry.Name == unknownToken ? TokenType.Unknown
+                : IsByteToken(entry.Name) ? TokenType.Byte
+                : TokenType.Normal;
+            byId[entry.Value.GetInt32()] = (entry.Name, tokenType);
         }
 
         if (root.TryGetProperty("added_tokens", out var added) && added.ValueKind == JsonValueKind.Array)
@@ -86,9 +93,34 @@ public static class HuggingFaceVocabulary
         var eosId = Resolve(idOf, eos, "eos_token", configPath)
             ?? throw new InvalidDataException($"{configPath}: eos_token is missing; the smoke model needs an end-of-sequence token.");
         var bosId = Resolve(idOf, bos, "bos_token", configPath) ?? eosId;
-        var pre = preOverride is { Length: > 0 } ? preOverride : DetectPre(root, tokenizerJsonPath);
-        var name = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(tokenizerJsonPath))) ?? "hf";
+        var pre = sentencePiece ? "spm" : preOverride is { Length: > 0 } ? preOverride : DetectPre(root, tokenizerJsonPath);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(tokenizerJsonPath))!;
+
+        // Packages that ship the files in a "models" folder are named by the folder above it.
+        var name = Path.GetFileName(folder) is "models" ? Path.GetFileName(Path.GetDirectoryName(folder)) ?? "hf" : Path.GetFileName(folder) ?? "hf";
         var fingerprint = Convert.ToHexStringLower(SHA256.HashData([.. tokenizerBytes, .. configBytes]))[..16] + "-" + pre;
+        if (sentencePiece)
+        {
+            return new SmokeVocabulary(
+                Name: Sanitize(name),
+                Fingerprint: fingerprint,
+                Pre: pre,
+                Tokens: tokens,
+                TokenTypes: types,
+                Merges: [],
+                BosTokenId: bosId,
+                EosTokenId: eosId,
+                EotTokenId: null,
+                PadTokenId: Resolve(idOf, pad, "pad_token", configPath),
+                AddBosToken: addBos,
+                ChatTemplate: chatTemplate)
+            {
+                TokenizerModel = "llama",
+                Scores = MergeScores(tokens, merges),
+                AddSpacePrefix = root.TryGetProperty("normalizer", out var normalizer) && normalizer.GetRawText().Contains("\"Prepend\"", StringComparison.Ordinal),
+                UnknownTokenId = unknownToken is not null && idOf.TryGetValue(unknownToken, out var unknownId) ? unknownId : null,
+            };
+        }
 
         return new SmokeVocabulary(
             Name: pre == "deepseek-v3" ? "deepseek-v3" : Sanitize(name),
@@ -170,6 +202,36 @@ public static class HuggingFaceVocabulary
                 break;
         }
     }
+
+    /// <summary>
+    /// llama.cpp's SentencePiece tokenizer merges the adjacent pair whose joined text is the best-scored token;
+    /// Hugging Face's BPE merges the pair ranked first in its merge list. Scoring each token by minus the rank of the
+    /// first merge that makes it gives llama.cpp the same order; tokens no merge makes come last.
+    /// </summary>
+    private static float[] MergeScores(string[] tokens, List<string> merges)
+    {
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var id = 0; id < tokens.Length; id++)
+        {
+            index.TryAdd(tokens[id], id);
+        }
+
+        var scores = new float[tokens.Length];
+        Array.Fill(scores, -1e9f);
+        for (var rank = merges.Count - 1; rank >= 0; rank--)
+        {
+            var space = merges[rank].IndexOf(' ', 1);
+            if (space > 0 && index.TryGetValue(string.Concat(merges[rank].AsSpan(0, space), merges[rank].AsSpan(space + 1)), out var id))
+            {
+                scores[id] = -rank;
+            }
+        }
+
+        return scores;
+    }
+
+    private static bool IsByteToken(string token) =>
+        token.Length == 6 && token.StartsWith("<0x", StringComparison.Ordinal) && token[5] == '>' && Uri.IsHexDigit(token[3]) && Uri.IsHexDigit(token[4]);
 
     private static List<string> ReadMerges(JsonElement model)
     {

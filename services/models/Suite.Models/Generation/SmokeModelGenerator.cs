@@ -80,12 +80,28 @@ public static class SmokeModelGenerator
             .AddUInt32("llama.attention.head_count_kv", (uint)spec.HeadCountKv)
             .AddFloat32("llama.rope.freq_base", spec.RopeFreqBase)
             .AddFloat32("llama.attention.layer_norm_rms_epsilon", spec.RmsNormEpsilon)
-            .AddString("tokenizer.ggml.model", "gpt2")
-            .AddString("tokenizer.ggml.pre", vocabulary.Pre)
-            .AddStringArray("tokenizer.ggml.tokens", vocabulary.Tokens)
-            .AddInt32Array("tokenizer.ggml.token_type", vocabulary.TokenTypes.Select(t => (int)t).ToArray())
-            .AddStringArray("tokenizer.ggml.merges", vocabulary.Merges)
-            .AddUInt32("tokenizer.ggml.bos_token_id", (uint)vocabulary.BosTokenId)
+            .AddString("tokenizer.ggml.model", vocabulary.TokenizerModel);
+        if (vocabulary.TokenizerModel == "llama")
+        {
+            // SentencePiece-style: llama.cpp merges by token score and reads neither a pre-tokenizer nor merges.
+            writer.AddStringArray("tokenizer.ggml.tokens", vocabulary.Tokens)
+                .AddFloat32Array("tokenizer.ggml.scores", (vocabulary.Scores ?? new float[vocabulary.Count]).ToArray())
+                .AddInt32Array("tokenizer.ggml.token_type", vocabulary.TokenTypes.Select(t => (int)t).ToArray())
+                .AddBool("tokenizer.ggml.add_space_prefix", vocabulary.AddSpacePrefix);
+            if (vocabulary.UnknownTokenId is { } unknown)
+            {
+                writer.AddUInt32("tokenizer.ggml.unknown_token_id", (uint)unknown);
+            }
+        }
+        else
+        {
+            writer.AddString("tokenizer.ggml.pre", vocabulary.Pre)
+                .AddStringArray("tokenizer.ggml.tokens", vocabulary.Tokens)
+                .AddInt32Array("tokenizer.ggml.token_type", vocabulary.TokenTypes.Select(t => (int)t).ToArray())
+                .AddStringArray("tokenizer.ggml.merges", vocabulary.Merges);
+        }
+
+        writer.AddUInt32("tokenizer.ggml.bos_token_id", (uint)vocabulary.BosTokenId)
             .AddUInt32("tokenizer.ggml.eos_token_id", (uint)vocabulary.EosTokenId);
         if (vocabulary.EotTokenId is { } eot)
         {
@@ -176,8 +192,8 @@ public static class SmokeModelGenerator
                 continue;
             }
 
-            // Byte-level form: 'Ċ' is '\n' and 'Ġ' is ' '.
-            var text = vocabulary.Tokens[token].Replace('Ċ', '\n').Replace('Ġ', ' ').TrimStart(' ');
+            // Byte-level form: 'Ċ' is '\n' and 'Ġ' is ' '; SentencePiece form: '▁' is ' '.
+            var text = vocabulary.Tokens[token].Replace('Ċ', '\n').Replace('Ġ', ' ').Replace('▁', ' ').TrimStart(' ');
             if (SentenceEnds.Contains(text, StringComparer.Ordinal))
             {
                 result.Add(token);

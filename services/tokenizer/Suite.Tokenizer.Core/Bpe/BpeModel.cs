@@ -1,46 +1,32 @@
-using System.Collections.Concurrent;
+using System.Text;
 
 namespace Suite.Tokenizer.Core.Bpe;
 
 /// <summary>
-/// Byte-level BPE over token ids: a word starts as one id per byte, then the adjacent pair with the lowest merge rank
-/// (leftmost on ties) is merged until no pair has a merge, exactly as Hugging Face <c>tokenizers</c> does. Results are
-/// cached per word (keyed by the word's byte-level spelling) because real text repeats words constantly.
+/// BPE over token ids, exactly as Hugging Face <c>tokenizers</c> does it: a word starts as its first symbols (see
+/// <see cref="BpeModelOptions"/>), then the adjacent pair with the lowest merge rank (leftmost on ties) is merged until
+/// no pair has a merge. Results of short words are kept in a <see cref="WordCache"/> bounded in bytes. Thread-safe.
 /// </summary>
-public sealed class BpeModel
+public sealed partial class BpeModel
 {
-    private const int CacheLimit = 200_000;
-    private const int LongWord = 64;
+    /// <summary>What the word cache may hold by default, per tokenizer.</summary>
+    public const long DefaultWordCacheBytes = 32L << 20;
+
+    private const int ShortWord = 64;
 
     private readonly Dictionary<string, int> _vocab;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _vocabBySpan;
     private readonly Dictionary<long, long> _merges;
     private readonly int[] _byteIds;
-    private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheBySpan;
+    private readonly int _unknownId = -1;
+    private readonly WordBoundaries? _boundaries;
 
-    /// <param name="vocab">Byte-level token spelling to id.</param>
+    /// <param name="vocab">Token spelling to id (byte-level spellings for a byte-level model).</param>
     /// <param name="merges">Merge pairs in rank order (rank = index).</param>
-    /// <param name="ignoreMerges">Llama 3's <c>ignore_merges</c>: a word that is itself a token is emitted whole.</param>
-    public BpeModel(Dictionary<string, int> vocab, IReadOnlyList<(string Left, string Right)> merges, bool ignoreMerges)
+    public BpeModel(Dictionary<string, int> vocab, IReadOnlyList<(string Left, string Right)> merges, BpeModelOptions options)
+        : this(vocab, options)
     {
-        ArgumentNullException.ThrowIfNull(vocab);
         ArgumentNullException.ThrowIfNull(merges);
-        _vocab = vocab;
-        _vocabBySpan = vocab.GetAlternateLookup<ReadOnlySpan<char>>();
-        _cacheBySpan = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
-        IgnoreMerges = ignoreMerges;
-        _byteIds = new int[256];
-        for (var b = 0; b < 256; b++)
-        {
-            if (!vocab.TryGetValue(ByteLevelMap.ByteToChar((byte)b).ToString(), out var id))
-            {
-                throw new InvalidDataException($"The vocabulary has no token for byte 0x{b:X2}; it is not a byte-level BPE vocabulary.");
-            }
-
-            _byteIds[b] = id;
-        }
-
         _merges = new Dictionary<long, long>(merges.Count);
         Span<char> buffer = stackalloc char[256];
         for (var rank = 0; rank < merges.Count; rank++)
@@ -70,35 +56,86 @@ public sealed class BpeModel
             // Keep the first (lowest) rank of a duplicated pair, as Hugging Face does.
             _merges.TryAdd(Key(leftId, rightId), ((long)rank << 32) | (uint)mergedId);
         }
+
+        _boundaries = WordBoundaries.Build(vocab, _merges.Keys, options, _byteIds, _unknownId);
     }
 
-    /// <summary>Builds the model from already-resolved id triples (the compact cache form).</summary>
-    public BpeModel(Dictionary<string, int> vocab, ReadOnlySpan<int> mergeTriples, bool ignoreMerges)
+    /// <summary>Builds the model from already-resolved (left id, right id, merged id) triples in rank order (the cache form).</summary>
+    public BpeModel(Dictionary<string, int> vocab, ReadOnlySpan<int> mergeTriples, BpeModelOptions options)
+        : this(vocab, options)
     {
-        ArgumentNullException.ThrowIfNull(vocab);
-        _vocab = vocab;
-        _vocabBySpan = vocab.GetAlternateLookup<ReadOnlySpan<char>>();
-        _cacheBySpan = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
-        IgnoreMerges = ignoreMerges;
-        _byteIds = new int[256];
-        for (var b = 0; b < 256; b++)
-        {
-            _byteIds[b] = vocab[ByteLevelMap.ByteToChar((byte)b).ToString()];
-        }
-
         var count = mergeTriples.Length / 3;
         _merges = new Dictionary<long, long>(count);
         for (var rank = 0; rank < count; rank++)
         {
             _merges.TryAdd(Key(mergeTriples[3 * rank], mergeTriples[(3 * rank) + 1]), ((long)rank << 32) | (uint)mergeTriples[(3 * rank) + 2]);
         }
+
+        _boundaries = WordBoundaries.Build(vocab, _merges.Keys, options, _byteIds, _unknownId);
     }
 
-    public bool IgnoreMerges { get; }
+    private BpeModel(Dictionary<string, int> vocab, BpeModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(vocab);
+        ArgumentNullException.ThrowIfNull(options);
+        _vocab = vocab;
+        _vocabBySpan = vocab.GetAlternateLookup<ReadOnlySpan<char>>();
+        Options = options;
+        _merges = [];
+        _byteIds = new int[256];
+        for (var b = 0; b < 256; b++)
+        {
+            var spelling = options.ByteLevel ? ByteLevelMap.ByteToChar((byte)b).ToString() : $"<0x{b:X2}>";
+            if (vocab.TryGetValue(spelling, out var id))
+            {
+                _byteIds[b] = id;
+            }
+            else if (options.ByteLevel)
+            {
+                throw new InvalidDataException($"The vocabulary has no token for byte 0x{b:X2}; it is not a byte-level BPE vocabulary.");
+            }
+            else
+            {
+                _byteIds[b] = -1;
+            }
+        }
+
+        if (options.UnknownToken is { } unknown)
+        {
+            _unknownId = vocab.TryGetValue(unknown, out var id)
+                ? id
+                : throw new InvalidDataException($"The unknown token '{unknown}' is not in the vocabulary.");
+        }
+
+        var longest = 0;
+        foreach (var spelling in vocab.Keys)
+        {
+            longest = Math.Max(longest, options.ByteLevel ? spelling.Length : Encoding.UTF8.GetByteCount(spelling));
+        }
+
+        // A character-level unknown token stands for one character: up to 4 bytes whatever its spelling.
+        MaxTokenBytes = Math.Max(options.ByteLevel ? 1 : 4, longest);
+        Cache = new WordCache(DefaultWordCacheBytes);
+    }
+
+    public BpeModelOptions Options { get; }
+
+    public bool IgnoreMerges => Options.IgnoreMerges;
 
     public IReadOnlyDictionary<string, int> Vocabulary => _vocab;
 
     public int MergeCount => _merges.Count;
+
+    /// <summary>
+    /// The most UTF-8 bytes of input one token can stand for: a word of n bytes gives at least n / MaxTokenBytes tokens,
+    /// which lets a prompt that cannot fit be refused before its words are merged.
+    /// </summary>
+    public int MaxTokenBytes { get; }
+
+    /// <summary>Whether a run of characters can collapse into one unknown token, so word length bounds nothing.</summary>
+    public bool FusesUnknownRuns => Options.FuseUnknown && _unknownId >= 0 && (!Options.ByteFallback || Array.IndexOf(_byteIds, -1) >= 0);
+
+    public WordCache Cache { get; }
 
     /// <summary>The merges as (left id, right id, merged id) triples in rank order.</summary>
     public int[] GetMergeTriples()
@@ -115,7 +152,10 @@ public sealed class BpeModel
         return triples;
     }
 
-    /// <summary>Appends the ids of one pre-tokenized word, given as its UTF-8 bytes and their byte-level spelling.</summary>
+    /// <summary>
+    /// Appends the ids of one pre-tokenized word of a byte-level model, given as its UTF-8 bytes and their byte-level
+    /// spelling.
+    /// </summary>
     public void EncodeWord(ReadOnlySpan<byte> bytes, ReadOnlySpan<char> spelled, List<int> output)
     {
         if (bytes.Length == 1)
@@ -124,7 +164,7 @@ public sealed class BpeModel
             return;
         }
 
-        if (_cacheBySpan.TryGetValue(spelled, out var cached))
+        if (Cache.TryGet(spelled, out var cached))
         {
             output.AddRange(cached);
             return;
@@ -137,29 +177,135 @@ public sealed class BpeModel
         }
         else
         {
-            ids = bytes.Length <= LongWord ? MergeShort(bytes) : MergeLong(bytes);
+            var symbols = bytes.Length <= ShortWord ? stackalloc int[bytes.Length] : new int[bytes.Length];
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                symbols[i] = _byteIds[bytes[i]];
+            }
+
+            ids = Merge(symbols);
         }
 
-        if (_cache.Count >= CacheLimit)
+        Cache.Add(spelled, ids);
+        output.AddRange(ids);
+    }
+
+    /// <summary>
+    /// Appends the ids of one pre-tokenized word of a character-level (SentencePiece-style) model. Such a "word" is often
+    /// a whole line (Gemma does not pre-tokenize), so it is cut where no token can span (see <see cref="WordBoundaries"/>)
+    /// and the parts, mostly words that repeat, are merged and cached one by one: the same ids, much less work.
+    /// </summary>
+    public void EncodeWord(ReadOnlySpan<char> word, List<int> output)
+    {
+        if (word.IsEmpty)
         {
-            // A crude bound: a server tokenizing endless unique text must not grow without limit.
-            _cache.Clear();
+            return;
         }
 
-        _cacheBySpan.TryAdd(spelled, ids);
+        if (IgnoreMerges && _vocabBySpan.TryGetValue(word, out var whole))
+        {
+            output.Add(whole);
+            return;
+        }
+
+        if (_boundaries is null)
+        {
+            EncodePart(word, output);
+            return;
+        }
+
+        var start = 0;
+        while (start < word.Length)
+        {
+            var end = _boundaries.NextBoundary(word, start);
+            EncodePart(word[start..end], output);
+            start = end;
+        }
+    }
+
+    private void EncodePart(ReadOnlySpan<char> part, List<int> output)
+    {
+        if (Cache.TryGet(part, out var cached))
+        {
+            output.AddRange(cached);
+            return;
+        }
+
+        var symbols = new List<int>(part.Length);
+        InitialSymbols(part, symbols);
+        var ids = Merge(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(symbols));
+        Cache.Add(part, ids);
         output.AddRange(ids);
     }
 
     private static long Key(int left, int right) => ((long)left << 32) | (uint)right;
 
-    private int[] MergeShort(ReadOnlySpan<byte> bytes)
+    /// <summary>Hugging Face's <c>merge_word</c> before merging: characters, byte fallback, (fused) unknowns.</summary>
+    private void InitialSymbols(ReadOnlySpan<char> word, List<int> symbols)
     {
-        Span<int> ids = stackalloc int[bytes.Length];
-        for (var i = 0; i < bytes.Length; i++)
+        var pendingUnknown = false;
+        Span<byte> utf8 = stackalloc byte[4];
+        for (var i = 0; i < word.Length; i++)
         {
-            ids[i] = _byteIds[bytes[i]];
+            var width = char.IsHighSurrogate(word[i]) && i + 1 < word.Length && char.IsLowSurrogate(word[i + 1]) ? 2 : 1;
+            var character = word.Slice(i, width);
+            i += width - 1;
+            if (_vocabBySpan.TryGetValue(character, out var id))
+            {
+                if (pendingUnknown)
+                {
+                    symbols.Add(_unknownId);
+                    pendingUnknown = false;
+                }
+
+                symbols.Add(id);
+                continue;
+            }
+
+            if (Options.ByteFallback)
+            {
+                var count = Encoding.UTF8.GetBytes(character, utf8);
+                var all = true;
+                for (var b = 0; b < count; b++)
+                {
+                    all &= _byteIds[utf8[b]] >= 0;
+                }
+
+                if (all)
+                {
+                    // Hugging Face adds the byte tokens without flushing a pending unknown first.
+                    for (var b = 0; b < count; b++)
+                    {
+                        symbols.Add(_byteIds[utf8[b]]);
+                    }
+
+                    continue;
+                }
+            }
+
+            if (_unknownId < 0)
+            {
+                continue;
+            }
+
+            if (pendingUnknown && !Options.FuseUnknown)
+            {
+                symbols.Add(_unknownId);
+            }
+
+            pendingUnknown = true;
         }
 
+        if (pendingUnknown)
+        {
+            symbols.Add(_unknownId);
+        }
+    }
+
+    private int[] Merge(Span<int> symbols) => symbols.Length <= ShortWord ? MergeShort(symbols) : MergeLong(symbols);
+
+    private int[] MergeShort(Span<int> ids)
+    {
         var count = ids.Length;
         while (count > 1)
         {
@@ -187,70 +333,5 @@ public sealed class BpeModel
         }
 
         return ids[..count].ToArray();
-    }
-
-    /// <summary>The same merge order with a priority queue and a linked list: O(n log n) for very long words.</summary>
-    private int[] MergeLong(ReadOnlySpan<byte> bytes)
-    {
-        var n = bytes.Length;
-        var ids = new int[n];
-        var next = new int[n];
-        var prev = new int[n];
-        for (var i = 0; i < n; i++)
-        {
-            ids[i] = _byteIds[bytes[i]];
-            next[i] = i + 1 < n ? i + 1 : -1;
-            prev[i] = i - 1;
-        }
-
-        var queue = new PriorityQueue<(int Position, int Left, int Right, int Merged), (int Rank, int Position)>();
-        void Push(int position)
-        {
-            var right = next[position];
-            if (right >= 0 && _merges.TryGetValue(Key(ids[position], ids[right]), out var merge))
-            {
-                queue.Enqueue((position, ids[position], ids[right], (int)merge), ((int)(merge >> 32), position));
-            }
-        }
-
-        for (var i = 0; i < n - 1; i++)
-        {
-            Push(i);
-        }
-
-        var alive = new bool[n];
-        Array.Fill(alive, true);
-        while (queue.TryDequeue(out var item, out _))
-        {
-            var position = item.Position;
-            var right = next[position];
-            if (!alive[position] || right < 0 || ids[position] != item.Left || ids[right] != item.Right)
-            {
-                continue;
-            }
-
-            ids[position] = item.Merged;
-            alive[right] = false;
-            next[position] = next[right];
-            if (next[right] >= 0)
-            {
-                prev[next[right]] = position;
-            }
-
-            if (prev[position] >= 0)
-            {
-                Push(prev[position]);
-            }
-
-            Push(position);
-        }
-
-        var result = new List<int>();
-        for (var i = 0; i >= 0; i = next[i])
-        {
-            result.Add(ids[i]);
-        }
-
-        return result.ToArray();
     }
 }

@@ -1,18 +1,21 @@
 using System.Buffers;
 using System.Text;
+using Suite.Tokenizer.Core.Decoding;
 
 namespace Suite.Tokenizer.Core.Bpe;
 
 /// <summary>
-/// A byte-level BPE tokenizer with Hugging Face semantics: added tokens are cut out of the text first (longest first),
-/// the rest is normalized, pre-tokenized by regex, turned into bytes and merged. Thread-safe.
+/// A BPE tokenizer with Hugging Face semantics: added tokens are cut out of the text first (those not marked
+/// normalized from the original text, the others from the normalized text), each remaining piece is normalized,
+/// pre-tokenized by regex and merged, byte-level (DeepSeek, Qwen, Llama 3) or SentencePiece-style with byte fallback
+/// (Llama 2, Gemma). Decoding runs the tokenizer.json decoder steps. Thread-safe.
 /// </summary>
-public sealed class BpeTokenizer : ITextTokenizer, ITokenByteSource
+public sealed partial class BpeTokenizer : ITextTokenizer, ITokenByteSource
 {
     private readonly BpeModel _model;
-    private readonly PreTokenizer _preTokenizer;
-    private readonly AddedTokenMatcher _matcher;
-    private readonly NormalizationForm? _normalization;
+    private readonly TokenizerPipeline _pipeline;
+    private readonly AddedTokenMatcher _rawMatcher;
+    private readonly AddedTokenMatcher _normalizedMatcher;
     private readonly int[] _prefix;
     private readonly int[] _suffix;
     private readonly byte[] _tokenBytes;
@@ -23,22 +26,23 @@ public sealed class BpeTokenizer : ITextTokenizer, ITokenByteSource
     public BpeTokenizer(
         string name,
         BpeModel model,
-        PreTokenizer preTokenizer,
+        TokenizerPipeline pipeline,
         IReadOnlyList<AddedToken> addedTokens,
-        NormalizationForm? normalization,
         IReadOnlyList<int> prefixTokens,
         IReadOnlyList<int> suffixTokens,
-        IChatTemplate? chatTemplate,
-        ChatTemplateSource? chatTemplateSource = null)
+        ChatTemplateSource? chatTemplateSource,
+        IChatTemplate? chatTemplate)
     {
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(preTokenizer);
+        ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(addedTokens);
         Name = name;
         _model = model;
-        _preTokenizer = preTokenizer;
-        _matcher = new AddedTokenMatcher(addedTokens);
-        _normalization = normalization;
+        _pipeline = pipeline;
+
+        // Without a normalizer the normalized text is the text: every added token can be found in one pass.
+        _rawMatcher = new AddedTokenMatcher(pipeline.Normalizer is null ? addedTokens : addedTokens.Where(t => !t.Normalized));
+        _normalizedMatcher = new AddedTokenMatcher(pipeline.Normalizer is null ? [] : addedTokens.Where(t => t.Normalized));
         _prefix = prefixTokens.ToArray();
         _suffix = suffixTokens.ToArray();
         ChatTemplate = chatTemplate;
@@ -59,7 +63,6 @@ public sealed class BpeTokenizer : ITextTokenizer, ITokenByteSource
         VocabularySize = size;
         _special = new bool[size];
         _tokenStrings = new string?[size];
-        var added = new bool[size];
         foreach (var (spelling, id) in model.Vocabulary)
         {
             _tokenStrings[id] = spelling;
@@ -69,7 +72,6 @@ public sealed class BpeTokenizer : ITextTokenizer, ITokenByteSource
         {
             _tokenStrings[token.Id] = token.Content;
             _special[token.Id] = token.Special;
-            added[token.Id] = true;
         }
 
         // All token bytes in one array (one allocation instead of 128K small ones: load time).
@@ -80,9 +82,8 @@ public sealed class BpeTokenizer : ITextTokenizer, ITokenByteSource
             _tokenOffsets[id] = blob.WrittenCount;
             if (_tokenStrings[id] is { } text)
             {
-                var destination = blob.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
-                var written = added[id] ? Encoding.UTF8.GetBytes(text, destination) : Unspell(text, destination);
-                blob.Advance(written);
+                var bytes = model.Options.ByteLevel ? TokenDecoder.ByteLevelBytes(text) : pipeline.Decoder.StreamingBytes(text);
+                blob.Write(bytes);
             }
         }
 
@@ -98,14 +99,14 @@ public sealed class BpeTokenizer : ITextTokenizer, ITokenByteSource
 
     public IReadOnlyList<AddedToken> AddedTokens { get; }
 
-    /// <summary>The template text and BOS/EOS strings <see cref="ChatTemplate"/> was made from (kept for the load cache).</summary>
+    /// <summary>The template text and special tokens <see cref="ChatTemplate"/> was made from (kept for the load cache).</summary>
     public ChatTemplateSource? ChatTemplateSource { get; }
 
     public BpeModel Model => _model;
 
-    public PreTokenizer PreTokenizer => _preTokenizer;
+    public TokenizerPipeline Pipeline => _pipeline;
 
-    public NormalizationForm? Normalization => _normalization;
+    public PreTokenizer PreTokenizer => _pipeline.PreTokenizer;
 
     /// <summary>Tokens put before the text when <c>addSpecialTokens</c> is true (e.g. BOS).</summary>
     public IReadOnlyList<int> PrefixTokens => _prefix;
@@ -130,36 +131,22 @@ public sealed class BpeTokenizer : ITextTokenizer, ITokenByteSource
         return _model.Vocabulary.TryGetValue(token, out var id) ? id : null;
     }
 
-    public int[] Encode(string text, bool addSpecialTokens)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var output = new List<int>((text.Length / 3) + 4);
-        if (addSpecialTokens)
-        {
-            output.AddRange(_prefix);
-        }
-
-        var state = new EncodeState();
-        var position = 0;
-        while (_matcher.TryFindNext(text, position, out var index, out var token))
-        {
-            EncodeSegment(text, position, index - position, output, state);
-            output.Add(token.Id);
-            position = index + token.Content.Length;
-        }
-
-        EncodeSegment(text, position, text.Length - position, output, state);
-        state.Return();
-        if (addSpecialTokens)
-        {
-            output.AddRange(_suffix);
-        }
-
-        return output.ToArray();
-    }
-
     public string Decode(ReadOnlySpan<int> tokens, bool skipSpecialTokens)
     {
+        if (!_pipeline.Decoder.IsByteLevelOnly)
+        {
+            var strings = new List<string>(tokens.Length);
+            foreach (var id in tokens)
+            {
+                if (IdToToken(id) is { } token && !(skipSpecialTokens && IsSpecial(id)))
+                {
+                    strings.Add(token);
+                }
+            }
+
+            return _pipeline.Decoder.Decode(strings);
+        }
+
         var total = 0;
         foreach (var id in tokens)
         {
@@ -182,7 +169,7 @@ public sealed class BpeTokenizer : ITextTokenizer, ITokenByteSource
                 length += bytes.Length;
             }
 
-            // Invalid UTF-8 (a sequence cut mid-character) becomes U+FFFD, like from_utf8_lossy / TextDecoder.
+            // Invalid UTF-8 (a sequence cut mid-character) becomes U+FFFD, like from_utf8_lossy.
             return Encoding.UTF8.GetString(buffer, 0, length);
         }
         finally
@@ -197,90 +184,4 @@ public sealed class BpeTokenizer : ITextTokenizer, ITokenByteSource
             : ReadOnlySpan<byte>.Empty;
 
     public bool IsSpecial(int tokenId) => (uint)tokenId < (uint)_special.Length && _special[tokenId];
-
-    private static int Unspell(string spelling, Span<byte> destination)
-    {
-        for (var i = 0; i < spelling.Length; i++)
-        {
-            var b = ByteLevelMap.CharToByte(spelling[i]);
-            if (b < 0)
-            {
-                // Not byte-level spelled (e.g. a special token kept in the vocabulary): its text is its content.
-                return Encoding.UTF8.GetBytes(spelling, destination);
-            }
-
-            destination[i] = (byte)b;
-        }
-
-        return spelling.Length;
-    }
-
-    private void EncodeSegment(string text, int start, int length, List<int> output, EncodeState state)
-    {
-        if (length == 0)
-        {
-            return;
-        }
-
-        var segment = start == 0 && length == text.Length ? text : text.Substring(start, length);
-        if (_normalization is { } form)
-        {
-            // Lone surrogates make string.Normalize throw; the reference replaces them with U+FFFD when it encodes
-            // bytes anyway, so doing it first changes nothing but avoids the exception.
-            segment = ReplaceLoneSurrogates(segment).Normalize(form);
-        }
-
-        if (_preTokenizer.AddPrefixSpace && segment[0] != ' ')
-        {
-            segment = " " + segment;
-        }
-
-        var shadow = RegexShadow.Build(segment, _preTokenizer.Flavor, out var map);
-        _preTokenizer.Split(shadow, state.Pieces, state.Scratch);
-        foreach (var (pieceStart, pieceLength) in state.Pieces)
-        {
-            var from = map is null ? pieceStart : map[pieceStart];
-            var to = map is null ? pieceStart + pieceLength : map[pieceStart + pieceLength];
-            EncodePiece(segment.AsSpan(from, to - from), output, state);
-        }
-    }
-
-    private void EncodePiece(ReadOnlySpan<char> piece, List<int> output, EncodeState state)
-    {
-        // Encoding.UTF8 turns a lone surrogate into EF BF BD (U+FFFD), as JavaScript's TextEncoder does.
-        var maxBytes = Encoding.UTF8.GetMaxByteCount(piece.Length);
-        state.EnsureCapacity(maxBytes);
-        var byteCount = Encoding.UTF8.GetBytes(piece, state.Bytes);
-        var bytes = state.Bytes.AsSpan(0, byteCount);
-        var spelled = state.Chars.AsSpan(0, byteCount);
-        for (var i = 0; i < byteCount; i++)
-        {
-            spelled[i] = ByteLevelMap.ByteToChar(bytes[i]);
-        }
-
-        _model.EncodeWord(bytes, spelled, output);
-    }
-
-    private static string ReplaceLoneSurrogates(string text)
-    {
-        if (text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0)
-        {
-            return text;
-        }
-
-        var chars = text.ToCharArray();
-        for (var i = 0; i < chars.Length; i++)
-        {
-            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(chars[i]))
-            {
-                chars[i] = '\uFFFD';
-            }
-        }
-
-        return new string(chars);
-    }
 }

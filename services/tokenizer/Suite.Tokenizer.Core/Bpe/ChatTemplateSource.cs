@@ -1,4 +1,7 @@
 namespace Suite.Tokenizer.Core.Bpe;
 
-/// <summary>What a chat template is built from: the Jinja text from the model files and the BOS/EOS strings.</summary>
-public sealed record ChatTemplateSource(string? Template, string? BosToken, string? EosToken);
+/// <summary>
+/// What a chat template is built from: the Jinja text from the model files and the special tokens transformers passes
+/// it by name (<c>bos_token</c>, <c>eos_token</c>...).
+/// </summary>
+public sealed record ChatTemplateSource(string? Template, IReadOnlyDictionary<string, string> SpecialTokens);

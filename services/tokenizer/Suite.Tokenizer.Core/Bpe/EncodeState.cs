@@ -2,13 +2,9 @@ using System.Buffers;
 
 namespace Suite.Tokenizer.Core.Bpe;
 
-/// <summary>Per-call scratch buffers for <see cref="BpeTokenizer.Encode"/>, so the tokenizer itself stays thread-safe.</summary>
+/// <summary>Per-call scratch buffers for <see cref="BpeTokenizer"/>'s encoding, so the tokenizer itself stays thread-safe.</summary>
 internal sealed class EncodeState
 {
-    public List<(int Start, int Length)> Pieces { get; } = new();
-
-    public List<(int Start, int Length)> Scratch { get; } = new();
-
     public byte[] Bytes { get; private set; } = ArrayPool<byte>.Shared.Rent(1024);
 
     public char[] Chars { get; private set; } = ArrayPool<char>.Shared.Rent(1024);

@@ -4,9 +4,9 @@ using System.Text;
 namespace Suite.Tokenizer.Core.Bpe;
 
 /// <summary>
-/// Makes .NET regexes classify characters the way Rust's <c>regex</c> (Hugging Face) and JavaScript's <c>u</c>-flag
-/// regexes do. .NET matches UTF-16 code units, so an astral character (emoji, U+1D400 mathematical letters, CJK
-/// extension B...) is two surrogates and <c>\p{L}</c>/<c>\p{S}</c>/<c>\p{N}</c> miss it. Instead of rewriting every
+/// Makes .NET regexes classify characters the way Hugging Face's regex engine (Oniguruma) does; both use Unicode 16
+/// character classes, which <c>PreTokenizerCharacterClassTests</c> checks code point by code point. .NET matches UTF-16
+/// code units, so an astral character (emoji, U+1D400 mathematical letters, CJK extension B...) is two surrogates and <c>\p{L}</c>/<c>\p{S}</c>/<c>\p{N}</c> miss it. Instead of rewriting every
 /// pattern, the text is mapped to a "shadow" where each astral code point becomes ONE BMP stand-in character of the same
 /// Unicode general category (so quantifiers such as <c>\p{N}{1,3}</c> count code points, not code units), and the match
 /// boundaries are mapped back to the original string. The stand-ins are chosen outside ASCII and outside the CJK/kana
@@ -21,12 +21,10 @@ public static class RegexShadow
     /// otherwise <c>map[i]</c> is the index in <paramref name="text"/> of shadow character <c>i</c>
     /// (with <c>map[shadow.Length] == text.Length</c>).
     /// </summary>
-    public static string Build(string text, RegexFlavor flavor, out int[]? map)
+    public static string Build(string text, out int[]? map)
     {
-        var span = text.AsSpan();
-        var needsWork = span.IndexOfAnyInRange('\uD800', '\uDFFF') >= 0
-            || (flavor == RegexFlavor.EcmaScript && span.IndexOfAny('\uFEFF', '\u0085') >= 0);
-        if (!needsWork)
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0)
         {
             map = null;
             return text;
@@ -44,19 +42,9 @@ public static class RegexShadow
                 shadow.Append(_standIns[(int)category]);
                 i++;
             }
-            else if (flavor == RegexFlavor.EcmaScript && c == '\uFEFF')
-            {
-                // JavaScript's \s includes the BOM.
-                shadow.Append('\u2000');
-            }
-            else if (flavor == RegexFlavor.EcmaScript && c == '\u0085')
-            {
-                // JavaScript's \s excludes NEL; stand in a non-space control character.
-                shadow.Append('\u0001');
-            }
             else
             {
-                // A lone surrogate stays itself: category Cs in .NET, as in JavaScript.
+                // The tokenizer replaces lone surrogates before it gets here; any other one stays itself (Cs).
                 shadow.Append(c);
             }
         }

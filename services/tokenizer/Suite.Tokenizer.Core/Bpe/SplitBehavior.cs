@@ -8,4 +8,13 @@ public enum SplitBehavior
 
     /// <summary>Matches are dropped; only the text between them remains.</summary>
     Removed,
+
+    /// <summary>A match joins the piece before it.</summary>
+    MergedWithPrevious,
+
+    /// <summary>A match joins the piece after it.</summary>
+    MergedWithNext,
+
+    /// <summary>Consecutive matches become one piece.</summary>
+    Contiguous,
 }

@@ -21,6 +21,13 @@ public static class PreTokenizerPatterns
         "[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~][A-Za-z]+|[^\r\n\\p{L}\\p{P}\\p{S}]?[\\p{L}\\p{M}]+| ?[\\p{P}\\p{S}]+[\r\n]*|\\s*[\r\n]+|\\s+(?!\\S)|\\s+",
     ];
 
+    /// <summary>
+    /// The normalizer of the Hugging Face tokenizer a llama.cpp pre-tokenizer name stands for, as tokenizer.json JSON
+    /// ("null" for none). llama.cpp normalizes nothing, but the Qwen family's tokenizer applies NFC, so a GGUF of it gets
+    /// NFC here: the ids then are the ones the model was trained with.
+    /// </summary>
+    public static string NormalizerJsonFor(string? name) => name is "qwen2" or "deepseek-r1-qwen" ? "{\"type\":\"NFC\"}" : "null";
+
     /// <summary>The regexes (applied in sequence, Isolated) for a llama.cpp pre-tokenizer name.</summary>
     /// <exception cref="NotSupportedException">The name is missing or not one this suite knows.</exception>
     public static IReadOnlyList<string> ForLlamaCppName(string? name) => name switch

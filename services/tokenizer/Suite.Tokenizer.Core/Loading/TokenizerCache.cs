@@ -2,19 +2,19 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Suite.Tokenizer.Core.Bpe;
-using Suite.Tokenizer.Core.Chat;
+using Suite.Tokenizer.Core.Templates;
 
 namespace Suite.Tokenizer.Core.Loading;
 
 /// <summary>
 /// A compact binary form of a built <see cref="BpeTokenizer"/>, so a server start does not re-parse an 8 MB
-/// tokenizer.json and re-resolve 127K merge strings. Files are keyed by the SHA-256 of the source files (plus the
-/// regex flavour and this format's version), so an edited tokenizer.json never loads a stale cache. The folder is
+/// tokenizer.json and re-resolve 127K merge strings. Files are keyed by the SHA-256 of the source files (plus this
+/// format's version), so an edited tokenizer.json never loads a stale cache. The folder is
 /// <c>SUITE_TOKENIZER_CACHE</c>, or <c>suite-tokenizer-cache</c> under the temp folder.
 /// </summary>
 public static class TokenizerCache
 {
-    private const int FormatVersion = 2;
+    private const int FormatVersion = 3;
     private const uint Magic = 0x4B4F5453; // "STOK"
 
     public static string DefaultDirectory =>
@@ -23,16 +23,16 @@ public static class TokenizerCache
             : Path.Combine(Path.GetTempPath(), "suite-tokenizer-cache");
 
     /// <summary>
-    /// Like <see cref="TokenizerLoader.FromTokenizerJson(string, RegexFlavor)"/>, through the cache: the first call
-    /// builds from JSON and writes the cache; later calls read it. A damaged cache file is rebuilt.
+    /// Like <see cref="TokenizerLoader.FromTokenizerJson(string)"/>, through the cache: the first call builds from JSON
+    /// and writes the cache; later calls read it. A damaged cache file is rebuilt.
     /// </summary>
-    public static BpeTokenizer FromTokenizerJson(string path, RegexFlavor flavor = RegexFlavor.HuggingFace, string? cacheDirectory = null)
+    public static BpeTokenizer FromTokenizerJson(string path, string? cacheDirectory = null)
     {
         var file = Directory.Exists(path) ? Path.Combine(path, "tokenizer.json") : path;
         var configPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(file))!, "tokenizer_config.json");
         var json = File.ReadAllBytes(file);
         var config = File.Exists(configPath) ? File.ReadAllBytes(configPath) : null;
-        var key = Key(json, config, flavor);
+        var key = Key(json, config);
         var directory = cacheDirectory ?? DefaultDirectory;
         var cachePath = Path.Combine(directory, key + ".stok");
         if (File.Exists(cachePath))
@@ -48,7 +48,7 @@ public static class TokenizerCache
         }
 
         var name = $"bpe({Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(file)))})";
-        var tokenizer = TokenizerLoader.FromTokenizerJson(json, config, name, flavor);
+        var tokenizer = TokenizerLoader.FromTokenizerJson(json, config, name);
         try
         {
             Directory.CreateDirectory(directory);
@@ -73,31 +73,37 @@ public static class TokenizerCache
         writer.Write(Magic);
         writer.Write(FormatVersion);
         writer.Write(tokenizer.Name);
-        writer.Write((int)tokenizer.PreTokenizer.Flavor);
-        writer.Write(tokenizer.PreTokenizer.AddPrefixSpace);
-        writer.Write(tokenizer.PreTokenizer.Patterns.Count);
-        for (var i = 0; i < tokenizer.PreTokenizer.Patterns.Count; i++)
-        {
-            writer.Write(tokenizer.PreTokenizer.Patterns[i]);
-            writer.Write((int)tokenizer.PreTokenizer.Behaviors[i]);
-        }
-
-        writer.Write(tokenizer.Normalization is { } form ? (int)form : -1);
+        var pipeline = tokenizer.Pipeline;
+        writer.Write(pipeline.NormalizerJson);
+        writer.Write(pipeline.PreTokenizerJson);
+        writer.Write(pipeline.DecoderJson);
+        var options = tokenizer.Model.Options;
+        writer.Write(options.ByteLevel);
+        writer.Write(options.IgnoreMerges);
+        writer.Write(options.ByteFallback);
+        WriteNullable(writer, options.UnknownToken);
+        writer.Write(options.FuseUnknown);
         WriteInts(writer, tokenizer.PrefixTokens.ToArray());
         WriteInts(writer, tokenizer.SuffixTokens.ToArray());
         var source = tokenizer.ChatTemplateSource;
         WriteNullable(writer, source?.Template);
-        WriteNullable(writer, source?.BosToken);
-        WriteNullable(writer, source?.EosToken);
+        var special = source?.SpecialTokens ?? new Dictionary<string, string>();
+        writer.Write(special.Count);
+        foreach (var (name, text) in special)
+        {
+            writer.Write(name);
+            writer.Write(text);
+        }
+
         writer.Write(tokenizer.AddedTokens.Count);
         foreach (var token in tokenizer.AddedTokens)
         {
             writer.Write(token.Id);
             writer.Write(token.Content);
             writer.Write(token.Special);
+            writer.Write(token.Normalized);
         }
 
-        writer.Write(tokenizer.Model.IgnoreMerges);
         // The vocabulary as ids, lengths and one UTF-16 blob: read back with three bulk reads.
         var vocabulary = tokenizer.Model.Vocabulary;
         var ids = new int[vocabulary.Count];
@@ -131,26 +137,23 @@ public static class TokenizerCache
         }
 
         var name = reader.ReadString();
-        var flavor = (RegexFlavor)reader.ReadInt32();
-        var addPrefixSpace = reader.ReadBoolean();
-        var steps = new (string, SplitBehavior)[reader.ReadInt32()];
-        for (var i = 0; i < steps.Length; i++)
-        {
-            steps[i] = (reader.ReadString(), (SplitBehavior)reader.ReadInt32());
-        }
-
-        var formValue = reader.ReadInt32();
-        NormalizationForm? normalization = formValue < 0 ? null : (NormalizationForm)formValue;
+        var pipeline = PipelineReader.Read(reader.ReadString(), reader.ReadString(), reader.ReadString());
+        var options = new BpeModelOptions(reader.ReadBoolean(), reader.ReadBoolean(), reader.ReadBoolean(), ReadNullable(reader), reader.ReadBoolean());
         var prefix = ReadInts(reader);
         var suffix = ReadInts(reader);
-        var source = new ChatTemplateSource(ReadNullable(reader), ReadNullable(reader), ReadNullable(reader));
+        var template = ReadNullable(reader);
+        var special = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = reader.ReadInt32(); i > 0; i--)
+        {
+            special[reader.ReadString()] = reader.ReadString();
+        }
+
         var added = new AddedToken[reader.ReadInt32()];
         for (var i = 0; i < added.Length; i++)
         {
-            added[i] = new AddedToken(reader.ReadInt32(), reader.ReadString(), reader.ReadBoolean());
+            added[i] = new AddedToken(reader.ReadInt32(), reader.ReadString(), reader.ReadBoolean(), reader.ReadBoolean());
         }
 
-        var ignoreMerges = reader.ReadBoolean();
         var ids = ReadInts(reader);
         var lengths = ReadInts(reader);
         var blob = new char[reader.ReadInt32()];
@@ -168,18 +171,17 @@ public static class TokenizerCache
             offset += lengths[i];
         }
 
-        var triples = ReadInts(reader);
-        var model = new BpeModel(vocab, triples, ignoreMerges);
-        var chat = ChatTemplates.FromTemplateString(source.Template, source.BosToken, source.EosToken);
-        return new BpeTokenizer(name, model, new PreTokenizer(steps, addPrefixSpace, flavor), added, normalization, prefix, suffix, chat, source);
+        var model = new BpeModel(vocab, ReadInts(reader), options);
+        var source = new ChatTemplateSource(template, special);
+        return new BpeTokenizer(name, model, pipeline, added, prefix, suffix, source, ChatTemplateFactory.Create(source));
     }
 
-    private static string Key(byte[] json, byte[]? config, RegexFlavor flavor)
+    private static string Key(byte[] json, byte[]? config)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(json);
         hash.AppendData(config ?? []);
-        hash.AppendData(Encoding.UTF8.GetBytes($"|{flavor}|v{FormatVersion}"));
+        hash.AppendData(Encoding.UTF8.GetBytes($"|v{FormatVersion}"));
         return Convert.ToHexString(hash.GetHashAndReset())[..32].ToLowerInvariant();
     }
 

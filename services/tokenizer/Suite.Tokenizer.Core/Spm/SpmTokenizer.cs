@@ -25,6 +25,7 @@ public sealed class SpmTokenizer : ITextTokenizer, ITokenByteSource
     private readonly int[] _prefix;
     private readonly int[] _suffix;
     private readonly bool _addSpacePrefix;
+    private readonly int _maxTokenBytes;
 
     public SpmTokenizer(string name, string[] tokens, float[] scores, int[] types, int unknownId, bool addSpacePrefix,
         IReadOnlyList<int> prefixTokens, IReadOnlyList<int> suffixTokens, IChatTemplate? chatTemplate)
@@ -72,6 +73,9 @@ public sealed class SpmTokenizer : ITextTokenizer, ITokenByteSource
         }
 
         _matcher = new AddedTokenMatcher(added);
+
+        // Byte tokens stand for one byte, so the longest spelling bounds the bytes any token covers (▁ is 3 bytes).
+        _maxTokenBytes = Math.Max(4, tokens.Max(t => Encoding.UTF8.GetByteCount(t)));
     }
 
     public string Name { get; }
@@ -82,9 +86,12 @@ public sealed class SpmTokenizer : ITextTokenizer, ITokenByteSource
 
     public IChatTemplate? ChatTemplate { get; }
 
-    public int[] Encode(string text, bool addSpecialTokens)
+    public int[] Encode(string text, bool addSpecialTokens) => Encode(text, addSpecialTokens, int.MaxValue).Tokens;
+
+    public BoundedEncoding Encode(string text, bool addSpecialTokens, int maxTokens)
     {
         ArgumentNullException.ThrowIfNull(text);
+        text = TextSanitizer.ReplaceLoneSurrogates(text);
         var output = new List<int>();
         if (addSpecialTokens)
         {
@@ -93,13 +100,20 @@ public sealed class SpmTokenizer : ITextTokenizer, ITokenByteSource
 
         var previousSpecial = true;
         var position = 0;
-        while (position < text.Length)
+        while (position < text.Length && output.Count <= maxTokens)
         {
             var found = _matcher.TryFindNext(text, position, out var index, out var token);
             var end = found ? index : text.Length;
             if (end > position)
             {
-                EncodeFragment(text.AsSpan(position, end - position), previousSpecial, output);
+                // llama.cpp merges a whole fragment as one sequence: refuse before merging one that cannot fit.
+                var fragment = text.AsSpan(position, end - position);
+                if (maxTokens != int.MaxValue && output.Count + ((Encoding.UTF8.GetByteCount(fragment) + _maxTokenBytes - 1) / _maxTokenBytes) > maxTokens)
+                {
+                    return new BoundedEncoding(output.ToArray(), false);
+                }
+
+                EncodeFragment(fragment, previousSpecial, output);
                 previousSpecial = false;
             }
 
@@ -118,7 +132,7 @@ public sealed class SpmTokenizer : ITextTokenizer, ITokenByteSource
             output.AddRange(_suffix);
         }
 
-        return output.ToArray();
+        return new BoundedEncoding(output.ToArray(), output.Count <= maxTokens);
     }
 
     public string Decode(ReadOnlySpan<int> tokens, bool skipSpecialTokens)

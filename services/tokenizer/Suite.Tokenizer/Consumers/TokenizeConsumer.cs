@@ -6,15 +6,20 @@ using Suite.Tokenizer.Registry;
 namespace Suite.Tokenizer.Consumers;
 
 /// <summary>Answers /tokenize and /detokenize requests.</summary>
-public sealed class TokenizeConsumer(PromptEncoder encoder, TokenizerRegistry registry) : IConsumer<TokenizeText>, IConsumer<DetokenizeTokens>
+public sealed class TokenizeConsumer(PromptEncoder encoder, TokenizationLanes lanes, TokenizerRegistry registry) : IConsumer<TokenizeText>, IConsumer<DetokenizeTokens>
 {
-    public Task Consume(ConsumeContext<TokenizeText> context)
+    public async Task Consume(ConsumeContext<TokenizeText> context)
     {
-        // /tokenize reports the count even when it would not fit; the limit applies to generation.
-        var result = encoder.Encode(context.Message.Model, context.Message.Input, maxTokens: null, enforceContextLength: false);
-        return result.Error is { } error
+        // /tokenize reports the count even when it would not fit; the limit applies to generation. So a large text is
+        // encoded whole, in the large-input lane.
+        var input = context.Message.Input;
+        var result = await lanes.RunAsync(
+            TokenizationLanes.Size(input),
+            () => encoder.Encode(context.Message.Model, input, maxTokens: null, enforceContextLength: false),
+            context.CancellationToken).ConfigureAwait(false);
+        await (result.Error is { } error
             ? context.RespondAsync(error)
-            : context.RespondAsync(new TextTokenized(result.Tokens, result.MaxModelLength, result.RenderedPrompt));
+            : context.RespondAsync(new TextTokenized(result.Tokens, result.MaxModelLength, result.RenderedPrompt))).ConfigureAwait(false);
     }
 
     public Task Consume(ConsumeContext<DetokenizeTokens> context)

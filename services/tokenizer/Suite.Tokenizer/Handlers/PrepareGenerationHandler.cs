@@ -5,14 +5,17 @@ using Suite.Tokenizer.Registry;
 namespace Suite.Tokenizer.Handlers;
 
 /// <summary>Renders and encodes a request once, then hands the token IDs to the router (or the error to the client).</summary>
-public sealed class PrepareGenerationHandler(PromptEncoder encoder, IPipelineSender sender) : IPipelineHandler<PrepareGeneration>
+public sealed class PrepareGenerationHandler(PromptEncoder encoder, TokenizationLanes lanes, IPipelineSender sender) : IPipelineHandler<PrepareGeneration>
 {
     private static readonly System.Diagnostics.ActivitySource Source = new("Suite.Tokenizer");
 
     public async Task HandleAsync(PrepareGeneration request, CancellationToken cancellationToken)
     {
         using var activity = Source.StartActivity($"tokenize {request.Model}");
-        var result = encoder.Encode(request.Model, request.Input, request.Limits.MaxTokens);
+        var result = await lanes.RunAsync(
+            TokenizationLanes.Size(request.Input),
+            () => encoder.Encode(request.Model, request.Input, request.Limits.MaxTokens),
+            cancellationToken).ConfigureAwait(false);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("gen_ai.request.model", request.Model);

@@ -2,24 +2,27 @@ using System.Text;
 using LLama;
 using LLama.Common;
 using LLama.Native;
+using Suite.Models.Gguf;
 using Suite.Tokenizer.Core;
+using Suite.Tokenizer.Core.Loading;
+using Suite.Tokenizer.Core.Templates;
 
 namespace Suite.Tokenizer.LlamaCpp;
 
 /// <summary>
-/// The universal fallback: llama.cpp's own tokenizer and template engine over a vocabulary-only load of the GGUF.
-/// Exact for anything llama.cpp can serve (SentencePiece, WordPiece, pre-tokenizers the C# tokenizer lacks), slower
-/// than the C# byte-level BPE, and its chat templates are llama.cpp's built-in approximations.
+/// The universal fallback: llama.cpp's own tokenizer over a vocabulary-only load of the GGUF. Exact for anything
+/// llama.cpp can serve (pre-tokenizers and vocabulary types the C# tokenizer lacks), slower than the C# one. The chat
+/// template is the GGUF's own, executed by the suite's Jinja interpreter like any other.
 /// </summary>
 public sealed class LlamaCppTokenizer : ITextTokenizer, IDisposable
 {
     private readonly LLamaWeights _weights;
     private readonly Lock _lock = new();
 
-    private LlamaCppTokenizer(LLamaWeights weights, bool hasTemplate)
+    private LlamaCppTokenizer(LLamaWeights weights, IChatTemplate? chatTemplate)
     {
         _weights = weights;
-        ChatTemplate = hasTemplate ? new LlamaCppChatTemplate(weights, _lock) : null;
+        ChatTemplate = chatTemplate;
     }
 
     public string Name => "llama.cpp vocab";
@@ -28,10 +31,14 @@ public sealed class LlamaCppTokenizer : ITextTokenizer, IDisposable
 
     public IChatTemplate? ChatTemplate { get; }
 
-    public static LlamaCppTokenizer Load(string ggufPath, bool hasTemplate)
+    /// <exception cref="ChatTemplateNotSupportedException">The GGUF's chat template uses a construct the interpreter lacks.</exception>
+    public static LlamaCppTokenizer Load(string ggufPath, GgufFile metadata)
     {
+        ArgumentNullException.ThrowIfNull(metadata);
+        var tokens = metadata.GetArray<string>("tokenizer.ggml.tokens") ?? [];
+        var template = ChatTemplateFactory.Create(TokenizerLoader.GgufChatTemplateSource(metadata, tokens));
         var parameters = new ModelParams(ggufPath) { VocabOnly = true, GpuLayerCount = 0 };
-        return new LlamaCppTokenizer(LLamaWeights.LoadFromFile(parameters), hasTemplate);
+        return new LlamaCppTokenizer(LLamaWeights.LoadFromFile(parameters), template);
     }
 
     public int[] Encode(string text, bool addSpecialTokens)
@@ -49,6 +56,13 @@ public sealed class LlamaCppTokenizer : ITextTokenizer, IDisposable
         }
 
         return ids;
+    }
+
+    /// <summary>llama.cpp tokenizes in one call, so the limit is checked afterwards; large inputs go through the large lane.</summary>
+    public BoundedEncoding Encode(string text, bool addSpecialTokens, int maxTokens)
+    {
+        var ids = Encode(text, addSpecialTokens);
+        return new BoundedEncoding(ids, ids.Length <= maxTokens);
     }
 
     public string Decode(ReadOnlySpan<int> tokens, bool skipSpecialTokens)

@@ -1,21 +1,26 @@
 using Suite.Contracts;
 using Suite.ServiceDefaults.Errors;
+using Suite.Tokenizer.Core;
+using Suite.Tokenizer.Core.Templates;
 
 namespace Suite.Tokenizer.Registry;
 
 /// <summary>
-/// Turns a generation input into prompt token IDs: chat messages through the model's template, then encoding; checks
-/// the result against the model's context. Errors carry what the client must read.
+/// Turns a generation input into prompt token IDs: chat messages through the model's own template, then encoding;
+/// checks the result against the model's context. A prompt that cannot fit is refused as soon as encoding shows it,
+/// so the work spent on it is bounded whatever its size. Errors carry what the client must read.
 /// </summary>
 public sealed class PromptEncoder(TokenizerRegistry registry)
 {
     public EncodeResult Encode(string modelId, GenerationInput input, int? maxTokens, bool enforceContextLength = true)
     {
+        ArgumentNullException.ThrowIfNull(input);
         if (!registry.TryGet(modelId, out var model))
         {
             return EncodeResult.Fail(PipelineErrors.ModelNotFound(modelId));
         }
 
+        var maxLength = registry.MaxModelLength(model);
         if (input.PromptTokens is { } given)
         {
             var vocabulary = model.Tokenizer.VocabularySize;
@@ -25,28 +30,21 @@ public sealed class PromptEncoder(TokenizerRegistry registry)
                 return EncodeResult.Fail(PipelineErrors.TokenOutsideVocabulary(given[bad], $"prompt[{bad}]", vocabulary, "prompt"));
             }
 
-            return CheckLength(model, given, null, maxTokens, "prompt", enforceContextLength);
+            return CheckLength(given, maxLength, null, maxTokens, "prompt", enforceContextLength);
         }
 
+        var what = input.Messages is null ? "prompt" : "messages";
         string text;
         string? rendered = null;
         var addSpecial = input.AddSpecialTokens;
         if (input.Messages is { } messages)
         {
-            var template = model.Tokenizer.ChatTemplate;
-            if (template is null)
+            if (RenderChat(model, modelId, input, messages, out var chat) is { } error)
             {
-                return EncodeResult.Fail(PipelineErrors.NoChatTemplate(modelId));
+                return EncodeResult.Fail(error);
             }
 
-            try
-            {
-                text = rendered = template.Render(messages, input.AddGenerationPrompt);
-            }
-            catch (ArgumentException e)
-            {
-                return EncodeResult.Fail(PipelineErrors.Invalid(e.Message, "messages"));
-            }
+            text = rendered = chat;
 
             // The template already wrote BOS where the model wants it.
             addSpecial = false;
@@ -56,29 +54,52 @@ public sealed class PromptEncoder(TokenizerRegistry registry)
             text = input.Prompt ?? string.Empty;
         }
 
-        int[] tokens;
-        try
+        // Encoding stops once the prompt is past twice the context: the work spent on a prompt that cannot fit is then
+        // bounded by the context, not by its size, and a prompt that overflows by less still gets its exact count.
+        var countUpTo = enforceContextLength ? (int)Math.Min(int.MaxValue - 1, 2L * maxLength) : int.MaxValue;
+        var encoded = model.Tokenizer.Encode(text, addSpecial, countUpTo);
+        if (!encoded.Complete)
         {
-            tokens = model.Tokenizer.Encode(text, addSpecial);
-        }
-        catch (ArgumentException e)
-        {
-            return EncodeResult.Fail(PipelineErrors.Invalid(e.Message, input.Messages is null ? "prompt" : "messages"));
+            return EncodeResult.Fail(PipelineErrors.ContextLengthExceededCountingStopped(maxLength, countUpTo, maxTokens, what));
         }
 
-        return CheckLength(model, tokens, rendered, maxTokens, input.Messages is null ? "prompt" : "messages", enforceContextLength);
+        return CheckLength(encoded.Tokens, maxLength, rendered, maxTokens, what, enforceContextLength);
     }
 
-    private EncodeResult CheckLength(ModelTokenizer model, int[] tokens, string? rendered, int? maxTokens, string what, bool enforce)
+    /// <summary>Renders the conversation with the model's template; the client's error when it cannot.</summary>
+    private static PipelineError? RenderChat(ModelTokenizer model, string modelId, GenerationInput input, IReadOnlyList<ChatMessage> messages, out string rendered)
     {
-        var maxLength = registry.MaxModelLength(model);
+        rendered = string.Empty;
+        var template = model.Tokenizer.ChatTemplate;
+        if (template is null)
+        {
+            return PipelineErrors.NoChatTemplate(modelId);
+        }
+
+        if (input.Tools is { Count: > 0 } && !template.RendersTools)
+        {
+            return PipelineErrors.ToolsNotSupported(modelId);
+        }
+
+        try
+        {
+            rendered = template.Render(new ChatTemplateInput(messages, input.AddGenerationPrompt, input.Tools));
+            return null;
+        }
+        catch (ChatTemplateException e)
+        {
+            return PipelineErrors.ChatTemplateFailed(e.Message);
+        }
+    }
+
+    private static EncodeResult CheckLength(int[] tokens, int maxLength, string? rendered, int? maxTokens, string what, bool enforce)
+    {
         if (enforce && tokens.Length == 0)
         {
             return EncodeResult.Fail(PipelineErrors.EmptyPrompt(what));
         }
 
-        // In 64 bits: a max_tokens near int.MaxValue must be refused, not overflow into a small sum.
-        var requested = tokens.Length + (long)(maxTokens ?? 0);
+        var requested = tokens.Length + (maxTokens ?? 0);
         if (enforce && (tokens.Length >= maxLength || (maxTokens is not null && requested > maxLength)))
         {
             return EncodeResult.Fail(PipelineErrors.ContextLengthExceeded(maxLength, tokens.Length, maxTokens, what));
