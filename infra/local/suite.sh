@@ -6,6 +6,7 @@
 # Settings (environment):
 #   SUITE_RUN_DIR        run folder: PIDs in pids/, logs in logs/, broker data in rabbitmq/   (default .run/distributed)
 #   SUITE_POOLS          worker pools, "pool=backend:count,…"          (default "cpu-a=cpu:1,cpu-b=cpu:1")
+#                        a sim pool may run many workers per process: "sim-h100=sim:2x100" is 2 processes of 100
 #   SUITE_GATEWAY_PORT   gateway HTTP port                              (default 8080)
 #   SUITE_RABBITMQ_PORT  broker port                                    (default 5672)
 #   SUITE_MODEL, SUITE_MODEL_CACHE, SUITE_TOKENIZER  as in embedded mode; Worker__* settings pass through to workers.
@@ -63,16 +64,21 @@ up() {
   start_process tokenizer services/tokenizer/Suite.Tokenizer.Host $((gateway_port + 1))
   start_process router services/router/Suite.Router.Host $((gateway_port + 2))
   start_process telemetry services/telemetry/Suite.Telemetry.Host $((gateway_port + 4))
-  local port=$((gateway_port + 10)) spec pool backend count i
+  local port=$((gateway_port + 10)) spec pool backend count per i
   IFS=',' read -ra specs <<< "$pools"
   for spec in "${specs[@]}"; do
     pool=${spec%%=*}
     backend=${spec#*=}
     count=${backend#*:}
     backend=${backend%%:*}
+    per=1
+    if [[ $count == *x* ]]; then
+      per=${count#*x}
+      count=${count%%x*}
+    fi
     for i in $(seq 1 "$count"); do
       start_process "worker-$pool-$i" services/model-worker/Suite.ModelWorker.Host "$port" \
-        Worker__Backend="$backend" Worker__Pool="$pool" Worker__WorkerId="$pool-$i" \
+        Worker__Backend="$backend" Worker__Pool="$pool" Worker__WorkerId="$pool-$i" Worker__SimWorkers="$per" \
         Worker__Threads="${Worker__Threads:-1}" Worker__MaxSequences="${Worker__MaxSequences:-8}"
       port=$((port + 1))
     done

@@ -24,6 +24,14 @@ public sealed class ModelWorkerOptions
     /// <summary>Directory holding a CUDA or CANN build of llama.cpp (libllama.so and libggml*.so).</summary>
     public string? NativeLibraryPath { get; set; }
 
+    /// <summary>
+    /// Simulated workers this process runs (sim backend on RabbitMQ only). Each is a worker of its own, with id
+    /// <c>{WorkerId}-{n}</c>, its queue, heartbeats and KV events, so hundreds of them fit on one machine for routing
+    /// tests at fleet scale. 1 (the default) runs this process as one worker.
+    /// </summary>
+    [Range(1, 2000)]
+    public int SimWorkers { get; set; } = 1;
+
     /// <summary>Engine threads; 0 means one per core.</summary>
     [Range(0, 1024)]
     public int Threads { get; set; }

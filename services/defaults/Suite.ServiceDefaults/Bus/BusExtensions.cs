@@ -18,7 +18,10 @@ public static class BusExtensions
     {
         if (!builder.Properties.TryGetValue(RegistrationsKey, out var value))
         {
-            value = new SuiteBusRegistrations();
+            value = new SuiteBusRegistrations
+            {
+                InstanceName = builder.Configuration["Bus:InstanceName"] is { Length: > 0 } name ? name : SuiteBusRegistrations.InstanceId,
+            };
             builder.Properties[RegistrationsKey] = value;
         }
 

@@ -30,12 +30,18 @@ public sealed class SuiteBusRegistrations
     public static string InstanceId { get; } = $"{Environment.MachineName.ToLowerInvariant()}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
 
     /// <summary>
+    /// What names this host's own event queues: <see cref="InstanceId"/>, unless several hosts share the process (a
+    /// simulated fleet), each of which then needs queues of its own (<c>Bus__InstanceName</c>).
+    /// </summary>
+    public string InstanceName { get; init; } = InstanceId;
+
+    /// <summary>
     /// Declares an event queue of this process alone (<c>{prefix}-{instance}</c>): every instance of a service sees
     /// every event (heartbeats), where a shared queue would split them among instances. On RabbitMQ the queue is
     /// non-durable and auto-deleted when the process goes away.
     /// </summary>
     public SuiteBusRegistrations InstanceEndpoint(string prefix, Action<IBusRegistrationContext, IReceiveEndpointConfigurator> configure)
-        => Endpoint((context, cfg) => cfg.ReceiveEndpoint($"{prefix}-{InstanceId}", e =>
+        => Endpoint((context, cfg) => cfg.ReceiveEndpoint($"{prefix}-{InstanceName}", e =>
         {
             if (e is IRabbitMqReceiveEndpointConfigurator rabbit)
             {

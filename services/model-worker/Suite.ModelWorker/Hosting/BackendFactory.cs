@@ -13,6 +13,9 @@ namespace Suite.ModelWorker.Hosting;
 /// </summary>
 public sealed class BackendFactory(ModelResolution models, ILoggerFactory? loggers = null) : IBackendFactory
 {
+    // Simulated workers of one process (a simulated fleet) read the same GGUF; the vocabulary is immutable, so they share it.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<SimulatedVocabulary>> SharedVocabularies = new(StringComparer.Ordinal);
+
     public Task<IInferenceBackend> CreateAsync(ModelWorkerOptions options, CancellationToken cancellationToken)
     {
         if (options.Backend == "sim")
@@ -25,6 +28,7 @@ public sealed class BackendFactory(ModelResolution models, ILoggerFactory? logge
                     return new SimulatedBackend(new SimulatedBackendOptions
                     {
                         Profile = SimulatedHardwareProfiles.Get(options.SimProfile),
+                        Vocabulary = SharedVocabularies.GetOrAdd(model.Path, path => new Lazy<SimulatedVocabulary>(() => SimulatedVocabulary.FromGguf(path))).Value,
                         ModelPath = model.Path,
                         Model = model.Description,
                         MaxSequences = options.MaxSequences,
