@@ -83,11 +83,11 @@ public static class HuggingFaceVocabulary
             configBytes = File.ReadAllBytes(configPath);
             using var config = JsonDocument.Parse(configBytes);
             var c = config.RootElement;
-            bos = TokenContent(c, "bos_token");
-            eos = TokenContent(c, "eos_token");
-            pad = TokenContent(c, "pad_token");
+            bos = TokenizerConfigJson.TokenContent(c, "bos_token");
+            eos = TokenizerConfigJson.TokenContent(c, "eos_token");
+            pad = TokenizerConfigJson.TokenContent(c, "pad_token");
             addBos = c.TryGetProperty("add_bos_token", out var ab) && ab.ValueKind == JsonValueKind.True;
-            chatTemplate = ReadChatTemplate(c);
+            chatTemplate = TokenizerConfigJson.ChatTemplate(c);
         }
 
         var eosId = Resolve(idOf, eos, "eos_token", configPath)
@@ -250,48 +250,6 @@ public static class HuggingFaceVocabulary
         }
 
         return merges;
-    }
-
-    private static string? TokenContent(JsonElement config, string property)
-    {
-        if (!config.TryGetProperty(property, out var value))
-        {
-            return null;
-        }
-
-        return value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Object when value.TryGetProperty("content", out var content) => content.GetString(),
-            _ => null,
-        };
-    }
-
-    private static string? ReadChatTemplate(JsonElement config)
-    {
-        if (!config.TryGetProperty("chat_template", out var template))
-        {
-            return null;
-        }
-
-        if (template.ValueKind == JsonValueKind.String)
-        {
-            return template.GetString();
-        }
-
-        // Some files list named templates; the "default" one is what llama.cpp would use.
-        if (template.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var item in template.EnumerateArray())
-            {
-                if (item.TryGetProperty("name", out var n) && n.GetString() == "default")
-                {
-                    return item.GetProperty("template").GetString();
-                }
-            }
-        }
-
-        return null;
     }
 
     private static int? Resolve(Dictionary<string, int> idOf, string? content, string setting, string configPath)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Suite.Models.Generation;
 
 namespace Suite.Tokenizer.Core.Loading;
 
@@ -32,7 +33,7 @@ public sealed record TokenizerConfig(
         var special = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in new[] { "bos_token", "eos_token", "unk_token", "pad_token", "sep_token", "cls_token", "mask_token" })
         {
-            if (TokenText(root, name) is { } text)
+            if (TokenizerConfigJson.TokenContent(root, name) is { } text)
             {
                 special[name] = text;
             }
@@ -53,48 +54,6 @@ public sealed record TokenizerConfig(
         bool? addBos = root.TryGetProperty("add_bos_token", out var ab) && ab.ValueKind is JsonValueKind.True or JsonValueKind.False ? ab.GetBoolean() : null;
         var addEos = root.TryGetProperty("add_eos_token", out var ae) && ae.ValueKind == JsonValueKind.True;
         var tokenizerClass = root.TryGetProperty("tokenizer_class", out var tc) && tc.ValueKind == JsonValueKind.String ? tc.GetString() : null;
-        return new TokenizerConfig(special, addBos, addEos, tokenizerClass, ReadChatTemplate(root));
-    }
-
-    private static string? TokenText(JsonElement config, string property)
-    {
-        if (!config.TryGetProperty(property, out var value))
-        {
-            return null;
-        }
-
-        return value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Object when value.TryGetProperty("content", out var content) => content.GetString(),
-            _ => null,
-        };
-    }
-
-    private static string? ReadChatTemplate(JsonElement config)
-    {
-        if (!config.TryGetProperty("chat_template", out var value))
-        {
-            return null;
-        }
-
-        if (value.ValueKind == JsonValueKind.String)
-        {
-            return value.GetString();
-        }
-
-        if (value.ValueKind == JsonValueKind.Array)
-        {
-            // A list of named templates: take "default", as transformers does.
-            foreach (var entry in value.EnumerateArray())
-            {
-                if (entry.GetProperty("name").GetString() == "default")
-                {
-                    return entry.GetProperty("template").GetString();
-                }
-            }
-        }
-
-        return null;
+        return new TokenizerConfig(special, addBos, addEos, tokenizerClass, TokenizerConfigJson.ChatTemplate(root));
     }
 }
