@@ -85,6 +85,7 @@ public static class GatewayExtensions
 
     public static WebApplication MapGateway(this WebApplication app)
     {
+        app.UseStatusCodePages(UnknownRoutes.WriteAsync);
         app.UseMiddleware<ApiKeyMiddleware>();
         app.MapOpenAiApi();
         app.MapTokenizeApi();

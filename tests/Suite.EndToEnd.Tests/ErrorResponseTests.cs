@@ -35,6 +35,30 @@ public sealed class ErrorResponseTests(EmbeddedSuiteFixture suite)
         { "/v1/completions", "{\"model\":\"suite-smoke\"}", 400, "prompt", "missing_required_parameter" },
         { "/v1/completions", "{\"model\":\"suite-smoke\",\"prompt\":42}", 400, "prompt", "invalid_type" },
         { "/v1/completions", "{\"model\":\"suite-smoke\",\"prompt\":[1,2,999999999]}", 400, "prompt", "invalid_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"response_format\":{\"type\":\"json_object\"}}", 400, "response_format.type", "unsupported_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\",\"schema\":{\"type\":\"object\"}}}}", 400, "response_format.type", "unsupported_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"response_format\":{\"type\":\"xml\"}}", 400, "response_format.type", "invalid_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"response_format\":\"garbage\"}", 400, "response_format", "invalid_type" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"response_format\":{}}", 400, "response_format.type", "missing_required_parameter" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"logit_bias\":{\"50256\":-100}}", 400, "logit_bias", "unsupported_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"tool_choice\":\"required\"}", 400, "tool_choice", "invalid_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"parallel_tool_calls\":true}", 400, "parallel_tool_calls", "invalid_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"functions\":[{\"name\":\"f\",\"parameters\":{\"type\":\"object\"}}]}", 400, "functions", "unsupported_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"function_call\":\"auto\"}", 400, "function_call", "unsupported_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"modalities\":[\"text\",\"audio\"]}", 400, "modalities", "unsupported_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"audio\":{\"voice\":\"alloy\",\"format\":\"wav\"}}", 400, "audio", "unsupported_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"prediction\":{\"type\":\"content\",\"content\":\"hi\"}}", 400, "prediction", "unsupported_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"reasoning_effort\":\"extreme\"}", 400, "reasoning_effort", "invalid_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"reasoning_effort\":\"low\"}", 400, "reasoning_effort", "unsupported_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"min_p\":0.1}", 400, "min_p", "unsupported_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"service_tier\":\"gold\"}", 400, "service_tier", "invalid_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"metadata\":\"x\"}", 400, "metadata", "invalid_type" },
+        { "/v1/completions", "{\"model\":\"suite-smoke\",\"prompt\":\"hi\",\"response_format\":{\"type\":\"json_object\"}}", 400, "response_format.type", "unsupported_value" },
+        { "/v1/completions", "{\"model\":\"suite-smoke\",\"prompt\":\"hi\",\"logit_bias\":{\"1\":5}}", 400, "logit_bias", "unsupported_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"top_logprobs\":2}", 400, "top_logprobs", "unsupported_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]}]}", 400, "messages[0].tool_calls", "unsupported_value" },
+        { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\",\"name\":7}]}", 400, "messages[0].name", "invalid_type" },
+        { "/v1/no-such-endpoint", "{}", 404, null, "unknown_url" },
     };
 
     [Theory]
@@ -49,6 +73,38 @@ public sealed class ErrorResponseTests(EmbeddedSuiteFixture suite)
         Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("message").GetString()));
         Assert.Equal(param, error.GetProperty("param").GetString());
         Assert.Equal(code, error.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Post_FieldsThatDoNotChangeTheAnswer_AreAccepted()
+    {
+        using var response = await suite.Http.PostAsync("/v1/chat/completions", Json(new
+        {
+            model = EmbeddedSuiteFixture.Model,
+            max_tokens = 2,
+            messages = new[] { new { role = "user", content = "hi" } },
+            response_format = new { type = "text" },
+            tool_choice = "none",
+            user = "user-42",
+            metadata = new { team = "search" },
+            store = false,
+            service_tier = "auto",
+            min_p = 0,
+            logit_bias = new { },
+            modalities = new[] { "text" },
+        }), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task WrongMethod_OnAKnownPath_Gets405InOpenAiShape()
+    {
+        using var response = await suite.Http.GetAsync("/v1/chat/completions", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var error = await ReadErrorAsync(response);
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.Equal("method_not_allowed", error.GetProperty("code").GetString());
     }
 
     [Fact]

@@ -75,6 +75,8 @@ public static class RequestParser
             throw Fail("Tool calling is not supported yet.", "tools", "unsupported_value");
         }
 
+        RequestSurface.Check(body, kind);
+
         var maxTokens = OptionalInt(body, "max_completion_tokens", min: 1, max: int.MaxValue) ?? OptionalInt(body, "max_tokens", min: 1, max: int.MaxValue);
         var temperature = OptionalNumber(body, "temperature", 0, 2) ?? 1.0;
         var topP = OptionalNumber(body, "top_p", 0, 1) ?? 1.0;
@@ -149,7 +151,22 @@ public static class RequestParser
                 throw Fail($"Invalid value: '{role}'. Supported values are: 'system', 'assistant', 'user', 'tool', and 'developer'.", $"{path}.role", "invalid_value");
             }
 
-            list.Add(new ChatMessage(role == "developer" ? "system" : role, ParseContent(message, path, role)));
+            if (message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array && calls.GetArrayLength() > 0)
+            {
+                throw Fail($"Tool calls in the conversation ('{path}.tool_calls') are not supported yet.", $"{path}.tool_calls", "unsupported_value");
+            }
+
+            if (message.TryGetProperty("function_call", out var call) && call.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined))
+            {
+                throw Fail($"Function calls in the conversation ('{path}.function_call') are not supported yet.", $"{path}.function_call", "unsupported_value");
+            }
+
+            // The chat template sees the participant's name and, on a tool message, the call it answers.
+            list.Add(new ChatMessage(
+                role == "developer" ? "system" : role,
+                ParseContent(message, path, role),
+                Name: OptionalString(message, "name", $"{path}.name"),
+                ToolCallId: OptionalString(message, "tool_call_id", $"{path}.tool_call_id")));
             i++;
         }
 
@@ -363,7 +380,22 @@ public static class RequestParser
         return number;
     }
 
-    private static string Describe(JsonElement value) => value.ValueKind switch
+    private static string? OptionalString(JsonElement body, string name, string param)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw Fail($"Invalid type for '{param}': expected a string, but got {Describe(value)} instead.", param, "invalid_type");
+        }
+
+        return value.GetString();
+    }
+
+    internal static string Describe(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => "a string",
         JsonValueKind.Number => "a decimal",

@@ -26,6 +26,29 @@ public sealed class RequestParserTests
         Assert.True(parsed.IncludeUsage);
     }
 
+    [Theory]
+    [InlineData("\"response_format\":{\"type\":\"json_object\"}", "response_format.type")]
+    [InlineData("\"logit_bias\":{\"7\":1}", "logit_bias")]
+    [InlineData("\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"f\"}}", "tool_choice")]
+    [InlineData("\"functions\":[]", "functions")]
+    [InlineData("\"min_p\":0.05", "min_p")]
+    public void Parse_FieldThatWouldChangeTheAnswer_IsRefusedNamingIt(string field, string param)
+    {
+        var (parsed, error) = Parse($$"""{"model":"m","messages":[{"role":"user","content":"x"}],{{field}}}""", GenerationKind.ChatCompletion);
+
+        Assert.Null(parsed);
+        Assert.Equal((400, param), (error!.StatusCode, error.Param));
+    }
+
+    [Fact]
+    public void Parse_NullFields_AreAsAbsent()
+    {
+        var (parsed, error) = Parse("""{"model":"m","messages":[{"role":"user","content":"x"}],"response_format":null,"logit_bias":null,"tool_choice":null,"functions":null,"reasoning_effort":null}""", GenerationKind.ChatCompletion);
+
+        Assert.Null(error);
+        Assert.NotNull(parsed);
+    }
+
     [Fact]
     public void Parse_MaxCompletionTokens_TakesPrecedenceOverMaxTokens()
     {

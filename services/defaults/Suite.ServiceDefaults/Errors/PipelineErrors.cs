@@ -48,6 +48,12 @@ public static class PipelineErrors
     public static PipelineError LoneSurrogate(string detail)
         => Invalid($"The request contains a string with a lone UTF-16 surrogate escape (half of a character), which is not valid text. ({detail})", null, "invalid_unicode");
 
+    public static PipelineError UnknownUrl(string method, string path)
+        => new(404, ErrorTypes.InvalidRequest, $"Invalid URL ({method} {path}).", null, "unknown_url");
+
+    public static PipelineError MethodNotAllowed(string method, string path)
+        => new(405, ErrorTypes.InvalidRequest, $"Method {method} is not allowed for {path}.", null, "method_not_allowed");
+
     public static PipelineError Unauthorized(string message)
         => new(401, ErrorTypes.Authentication, message, null, "invalid_api_key");
 
