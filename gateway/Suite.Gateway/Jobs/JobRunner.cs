@@ -26,6 +26,14 @@ public sealed partial class JobRunner(
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long one send to a producer may take before it is abandoned and tried again. After a broker restart a send
+    /// can wait forever for a publisher confirm that never comes (RabbitMQ.Client 7.2.2, rabbitmq-dotnet-client issue
+    /// #1930, also seen through MassTransit request/response); without a bound the job's run, and every redelivery
+    /// that joins it, hangs silently while the producer waits.
+    /// </summary>
+    internal static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>Runs <paramref name="job"/> and sends its result (and chunks) to <paramref name="reply"/>.</summary>
     public async Task<JobOutcome> RunAsync(SubmitGenerationJob job, ISendEndpoint reply, CancellationToken stopping)
     {
@@ -93,8 +101,20 @@ public sealed partial class JobRunner(
             try
             {
                 // By its runtime type: the message's type is its name on the wire.
-                await reply.Send(message, message.GetType(), context => context.Durable = true, stopping).ConfigureAwait(false);
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                attempt.CancelAfter(SendTimeout);
+                await reply.Send(message, message.GetType(), context => context.Durable = true, attempt.Token)
+                    .WaitAsync(SendTimeout, stopping)
+                    .ConfigureAwait(false);
                 return true;
+            }
+            catch (TimeoutException) when (!stopping.IsCancellationRequested)
+            {
+                LogDeliveryRetrying(logger, message.GetType().Name, $"the send did not complete within {SendTimeout.TotalSeconds:0} s");
+            }
+            catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+            {
+                LogDeliveryRetrying(logger, message.GetType().Name, $"the send did not complete within {SendTimeout.TotalSeconds:0} s");
             }
             catch (Exception e) when (!stopping.IsCancellationRequested && e is not ArgumentException)
             {
@@ -126,7 +146,11 @@ public sealed partial class JobRunner(
         {
             try
             {
-                return await context.GetSendEndpoint(replyTo).ConfigureAwait(false);
+                return await context.GetSendEndpoint(replyTo).WaitAsync(SendTimeout, stopping).ConfigureAwait(false);
+            }
+            catch (TimeoutException) when (!stopping.IsCancellationRequested)
+            {
+                LogDeliveryRetrying(logger, "the reply endpoint", $"it was not ready within {SendTimeout.TotalSeconds:0} s");
             }
             catch (Exception e) when (!stopping.IsCancellationRequested)
             {

@@ -35,9 +35,9 @@ public sealed partial class RabbitMqPipelineTransport(
     private readonly ConcurrentDictionary<string, bool> _declared = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<IChannel> _consumers = [];
-    private readonly SemaphoreSlim _publishing = new(1, 1);
     private IConnection? _connection;
-    private IChannel? _publisher;
+    private volatile Publisher? _publisher;
+    private int _replacing;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -72,9 +72,7 @@ public sealed partial class RabbitMqPipelineTransport(
             _declared.Clear();
             return Task.CompletedTask;
         };
-        _publisher = await _connection.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false),
-            timeout.Token).ConfigureAwait(false);
+        _publisher = new Publisher(await CreatePublishingChannelAsync(_connection, timeout.Token).ConfigureAwait(false));
         foreach (var endpoint in endpoints)
         {
             _consumers.Add(await ConsumeAsync(_connection, endpoint, timeout.Token).ConfigureAwait(false));
@@ -98,10 +96,16 @@ public sealed partial class RabbitMqPipelineTransport(
 
     public string Name => "rabbitmq";
 
-    /// <summary>Publishes to <paramref name="queue"/>; completes once the message is written to the connection.</summary>
+    /// <summary>
+    /// Publishes to <paramref name="queue"/>; completes once the message is written to the connection, or fails with a
+    /// <see cref="TimeoutException"/> after <see cref="PublishTimeout"/>. After a broker restart a publish can block
+    /// for minutes without failing (RabbitMQ.Client 7.2.x, rabbitmq-dotnet-client issues #1928 and #1930); unbounded,
+    /// it held every later publish of this process behind it, and with them failover (a resumed request is a
+    /// publish). A publish that times out leaves its channel to finish on its own, and later ones go to a new channel.
+    /// </summary>
     public async Task PublishAsync(string queue, PipelineDelivery delivery, TimeSpan? timeToLive, CancellationToken cancellationToken)
     {
-        var channel = _publisher ?? throw new InvalidOperationException("The pipeline is not connected to RabbitMQ yet.");
+        var publisher = _publisher ?? throw new InvalidOperationException("The pipeline is not connected to RabbitMQ yet.");
         var properties = new BasicProperties
         {
             Type = delivery.Type,
@@ -122,35 +126,68 @@ public sealed partial class RabbitMqPipelineTransport(
             properties.Expiration = ((long)ttl.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         }
 
-        var body = delivery.Body;
-
-        // One writer at a time on the shared publishing channel; without confirms each publish only writes a frame.
-        await _publishing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // One writer at a time on a publishing channel; without confirms each publish only writes a frame.
+        // Disposed when the publish has really ended (it may outlive this call).
+        var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(PublishTimeout);
         try
         {
-            if (PipelineAddresses.IsShared(queue) && !_declared.ContainsKey(queue))
-            {
-                // The queue may not exist yet (its consumers not started, or a broker restarted); a publish to a
-                // missing queue is silently dropped, so declare it (idempotent) once per connection.
-                await DeclareAsync(channel, queue, shared: true, cancellationToken).ConfigureAwait(false);
-                _declared[queue] = true;
-            }
-
-            await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, properties, body, cancellationToken).ConfigureAwait(false);
+            await publisher.Gate.WaitAsync(bounded.Token).ConfigureAwait(false);
         }
-        finally
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            _publishing.Release();
+            bounded.Dispose();
+            throw Stuck(queue, publisher);
+        }
+        catch
+        {
+            bounded.Dispose();
+            throw;
+        }
+
+        Task publish;
+        try
+        {
+            publish = PublishOnAsync(publisher.Channel, queue, properties, delivery.Body, bounded.Token);
+        }
+        catch
+        {
+            publisher.Gate.Release();
+            bounded.Dispose();
+            throw;
+        }
+
+        // The channel is free for the next publish only when this one has really ended, even if we stop waiting.
+        _ = publish.ContinueWith(
+            static (_, state) =>
+            {
+                var (gate, source) = ((SemaphoreSlim, CancellationTokenSource))state!;
+                gate.Release();
+                source.Dispose();
+            },
+            (publisher.Gate, bounded),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        try
+        {
+            await publish.WaitAsync(PublishTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw Stuck(queue, publisher);
         }
     }
+
+    /// <summary>How long one publish may take before it is given up as stuck.</summary>
+    internal static TimeSpan PublishTimeout { get; } = TimeSpan.FromSeconds(5);
 
     public async ValueTask DisposeAsync()
     {
         _stopping.Dispose();
-        _publishing.Dispose();
-        if (_publisher is not null)
+        if (_publisher is { } publisher)
         {
-            await _publisher.DisposeAsync().ConfigureAwait(false);
+            await publisher.Channel.DisposeAsync().ConfigureAwait(false);
         }
 
         foreach (var channel in _consumers)
@@ -161,6 +198,56 @@ public sealed partial class RabbitMqPipelineTransport(
         if (_connection is not null)
         {
             await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static Task<IChannel> CreatePublishingChannelAsync(IConnection connection, CancellationToken cancellationToken)
+        => connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: false, publisherConfirmationTrackingEnabled: false),
+            cancellationToken);
+
+    private async Task PublishOnAsync(IChannel channel, string queue, BasicProperties properties, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        if (PipelineAddresses.IsShared(queue) && !_declared.ContainsKey(queue))
+        {
+            // The queue may not exist yet (its consumers not started, or a broker restarted); a publish to a
+            // missing queue is silently dropped, so declare it (idempotent) once per connection.
+            await DeclareAsync(channel, queue, shared: true, cancellationToken).ConfigureAwait(false);
+            _declared[queue] = true;
+        }
+
+        await channel.BasicPublishAsync(string.Empty, queue, mandatory: false, properties, body, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The publish did not end in time: later publishes get a new channel; the caller retries or fails over.</summary>
+    private TimeoutException Stuck(string queue, Publisher publisher)
+    {
+        LogPublishStuck(logger, queue, PublishTimeout.TotalSeconds);
+        _ = ReplacePublisherAsync(publisher);
+        return new TimeoutException($"Publishing to {queue} did not complete within {PublishTimeout.TotalSeconds:0} s.");
+    }
+
+    private async Task ReplacePublisherAsync(Publisher stuck)
+    {
+        if (_connection is not { } connection || _publisher != stuck || Interlocked.CompareExchange(ref _replacing, 1, 0) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            timeout.CancelAfter(PublishTimeout);
+            _publisher = new Publisher(await CreatePublishingChannelAsync(connection, timeout.Token).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The connection itself is not usable yet; the next stuck publish tries again.
+            LogPublisherNotReplaced(logger, e.Message);
+        }
+        finally
+        {
+            Volatile.Write(ref _replacing, 0);
         }
     }
 
@@ -216,6 +303,20 @@ public sealed partial class RabbitMqPipelineTransport(
         await channel.BasicConsumeAsync(endpoint.Queue, autoAck: !endpoint.Shared, consumer, cancellationToken).ConfigureAwait(false);
         LogConsuming(logger, endpoint.Queue, string.Join(", ", endpoint.MessageTypes.Select(t => t[(t.LastIndexOf('.') + 1)..])));
         return channel;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline (RabbitMQ): a publish to {Queue} did not complete within {Seconds} s; later publishes use a new channel")]
+    private static partial void LogPublishStuck(ILogger logger, string queue, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline (RabbitMQ): could not open a new publishing channel: {Reason}")]
+    private static partial void LogPublisherNotReplaced(ILogger logger, string reason);
+
+    /// <summary>A publishing channel and the gate that keeps one writer on it at a time.</summary>
+    private sealed class Publisher(IChannel channel)
+    {
+        public IChannel Channel { get; } = channel;
+
+        public SemaphoreSlim Gate { get; } = new(1, 1);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pipeline (RabbitMQ): consuming {Queue} ({Types})")]

@@ -114,7 +114,9 @@ internal sealed partial class SimulatedFleetService(
             _hosts.Clear();
         }
 
-        await Task.WhenAll(hosts.Select(async h =>
+        // Bounded: with the broker gone a worker's goodbye and its bus's stop can wait on a connection that never
+        // comes back; the process is ending, and its workers with it, so the fleet stops waiting after StopTimeout.
+        var stops = Task.WhenAll(hosts.Select(async h =>
         {
             try
             {
@@ -122,10 +124,20 @@ internal sealed partial class SimulatedFleetService(
             }
             finally
             {
-                h.Dispose();
+                await ((IAsyncDisposable)h).DisposeAsync().ConfigureAwait(false);
             }
-        })).ConfigureAwait(false);
+        }));
+        try
+        {
+            await stops.WaitAsync(StopTimeout, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LogStopTimedOut(logger, hosts.Length, StopTimeout.TotalSeconds);
+        }
     }
+
+    private static TimeSpan StopTimeout { get; } = TimeSpan.FromSeconds(15);
 
     private IHost Build(string workerId, string instanceName)
     {
@@ -160,6 +172,9 @@ internal sealed partial class SimulatedFleetService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Simulated fleet: {Count} workers {BaseId}-000… in pool {Pool} [SIMULATED]")]
     private static partial void LogFleetStarted(ILogger logger, int count, string baseId, string pool);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Simulated fleet: {Count} workers did not stop within {Seconds} s; the process ends without them")]
+    private static partial void LogStopTimedOut(ILogger logger, int count, double seconds);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Simulated fleet: worker {Number} stopped on its own; stopping the process")]
     private static partial void LogWorkerStopped(ILogger logger, int number);
