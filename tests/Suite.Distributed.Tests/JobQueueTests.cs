@@ -171,28 +171,4 @@ public sealed class JobQueueTests(DistributedSuiteFixture suite)
         await suite.WaitForWorkersAsync(2, TimeSpan.FromSeconds(90));
     }
 
-    [Fact]
-    public async Task Restarting_the_broker_with_jobs_queued_completes_every_job_exactly_once()
-    {
-        await using var producer = new JobProducer(suite.Broker.Uri);
-        await producer.StartAsync();
-        var jobs = Enumerable.Range(0, 5).Select(i => producer.Job($"Broker restart job {i}", 200, stream: true)).ToList();
-        foreach (var job in jobs)
-        {
-            await producer.SubmitAsync(job);
-        }
-
-        Assert.True(await producer.WaitAsync(() => !producer.Chunks.IsEmpty, TimeSpan.FromSeconds(60)), "no job started:\n" + suite.Logs());
-        await suite.Broker.StopAsync();
-        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
-        await suite.Broker.StartAsync();
-
-        Assert.True(
-            await producer.WaitAsync(() => producer.Completed.Select(c => c.JobId).Distinct().Count() == jobs.Count, TimeSpan.FromSeconds(180)),
-            $"{producer.Completed.Count} of {jobs.Count} jobs completed after the broker restart:\n{suite.Logs()}");
-        await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
-        Assert.Equal(jobs.Count, producer.Completed.Count);
-        Assert.All(producer.Completed, c => Assert.Equal(200, c.CompletionTokens));
-        await suite.WaitForWorkersAsync(2, TimeSpan.FromSeconds(90));
-    }
 }
