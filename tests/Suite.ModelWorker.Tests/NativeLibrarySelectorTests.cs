@@ -114,9 +114,9 @@ public sealed class NativeLibrarySelectorTests
         try
         {
             var error = Assert.Throws<BackendUnavailableException>(
-                () => NativeLibrarySelector.Check("cuda", directory, new FakeProbe(driverLoads: true, visibleDevices: "0", devices: 1, commit: "c0c7e1470")));
+                () => NativeLibrarySelector.Check("cuda", directory, new FakeProbe(driverLoads: true, visibleDevices: "0", devices: 1, commit: "a1b2c3d40")));
 
-            Assert.Contains($"{Path.Combine(directory, "libggml-base.so")} is llama.cpp commit c0c7e1470", error.Message);
+            Assert.Contains($"{Path.Combine(directory, "libggml-base.so")} is llama.cpp commit a1b2c3d40", error.Message);
             Assert.Contains("LLamaSharp 0.30.0 binds commit 815a2a59 (b10221)", error.Message);
         }
         finally
@@ -221,7 +221,7 @@ public sealed class NativeLibrarySelectorTests
     [InlineData("815A2A591", true)]
     [InlineData("815a2a5", true)]
     [InlineData("815a2a", false)]
-    [InlineData("c0c7e147", false)]
+    [InlineData("a1b2c3d4", false)]
     [InlineData("", false)]
     [InlineData(null, false)]
     public void IsExpectedCommit_AbbreviatedIds_MatchByPrefix(string? reported, bool expected)

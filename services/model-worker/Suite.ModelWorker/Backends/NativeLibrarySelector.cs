@@ -16,8 +16,8 @@ public static class NativeLibrarySelector
     public const string LibraryPathSetting = "SUITE_NATIVE_LIBRARY_PATH";
     /// <summary>
     /// The llama.cpp commit LLamaSharp 0.30.0 binds: its bundled libggml-base.so reports <c>815a2a591</c> from
-    /// <c>ggml_commit()</c>, and its managed structs match llama.cpp at that commit. (The package's release notes name
-    /// c0c7e147, which was 0.28.0's.)
+    /// <c>ggml_commit()</c>, and its managed structs match llama.cpp at that commit, whatever the package's release
+    /// notes name.
     /// </summary>
     public const string LlamaCppCommit = "815a2a59";
 
