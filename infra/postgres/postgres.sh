@@ -7,6 +7,7 @@
 # "suite", user "suite" (trust authentication on 127.0.0.1 only). PostgreSQL refuses to run as root: when root starts
 # it, the server runs as the "postgres" account the Debian package creates, and the folder is handed to it.
 set -euo pipefail
+. "$(dirname "$0")/../lib/server.sh"
 
 command=${1:-}
 [ -n "$command" ] && shift
@@ -26,15 +27,7 @@ bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
 install() {
   if [ -z "$(bindir)" ] || [ ! -x "$(bindir)/postgres" ]; then
-    echo "Installing postgresql (Debian package)…"
-    if [ "$(id -u)" -ne 0 ]; then
-      echo "postgresql is not installed; run as root or: sudo apt-get install -y postgresql" >&2
-      exit 1
-    fi
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-    # Debian starts a cluster of its own where it can; ours is separate.
-    (service postgresql stop >/dev/null 2>&1 || true)
+    apt_install postgresql
   fi
 }
 

@@ -7,6 +7,7 @@
 # The package's own service start is blocked on these machines, so the server runs as a plain background process.
 # Erlang's schedulers do not busy-wait (+sbwt none): on a small host they would burn the cores inference needs.
 set -euo pipefail
+. "$(dirname "$0")/../lib/server.sh"
 
 command=${1:-}
 [ -n "$command" ] && shift
@@ -35,15 +36,7 @@ free_port() {
 
 install() {
   if [ ! -x "$server" ]; then
-    echo "Installing rabbitmq-server (Debian package)…"
-    if [ "$(id -u)" -ne 0 ]; then
-      echo "rabbitmq-server is not installed; run as root or: sudo apt-get install -y rabbitmq-server" >&2
-      exit 1
-    fi
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server >/dev/null
-    # Debian starts a system broker on 5672 where it can; ours is separate, so stop that one if it came up.
-    (service rabbitmq-server stop >/dev/null 2>&1 || true)
+    apt_install rabbitmq-server
   fi
 }
 
@@ -108,12 +101,7 @@ stop() {
 }
 
 status() {
-  if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
-    echo "running: $(node_of) on 127.0.0.1:$(cat "$dir/port") (pid $(cat "$dir/pid"))"
-  else
-    echo "not running"
-    return 1
-  fi
+  pid_status "$(node_of)"
 }
 
 case "$command" in

@@ -6,6 +6,7 @@
 # Defaults: DIR=.run/redis, PORT=6379 (or SUITE_REDIS_PORT). Prints the connection string on start. Appendonly
 # persistence in the folder, so counters survive a restart of the server.
 set -euo pipefail
+. "$(dirname "$0")/../lib/server.sh"
 
 command=${1:-}
 [ -n "$command" ] && shift
@@ -23,15 +24,7 @@ dir=$(cd "$dir" && pwd)
 
 install() {
   if ! command -v redis-server >/dev/null 2>&1; then
-    echo "Installing redis-server (Debian package)…"
-    if [ "$(id -u)" -ne 0 ]; then
-      echo "redis-server is not installed; run as root or: sudo apt-get install -y redis-server" >&2
-      exit 1
-    fi
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
-    # Debian starts a server of its own on 6379 where it can; ours is separate.
-    (service redis-server stop >/dev/null 2>&1 || true)
+    apt_install redis-server
   fi
 }
 
@@ -67,12 +60,7 @@ stop() {
 }
 
 status() {
-  if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
-    echo "running: redis on 127.0.0.1:$(cat "$dir/port") (pid $(cat "$dir/pid"))"
-  else
-    echo "not running"
-    return 1
-  fi
+  pid_status redis
 }
 
 case "$command" in
