@@ -108,11 +108,7 @@ public sealed partial class JobRunner(
                     .ConfigureAwait(false);
                 return true;
             }
-            catch (TimeoutException) when (!stopping.IsCancellationRequested)
-            {
-                LogDeliveryRetrying(logger, message.GetType().Name, $"the send did not complete within {SendTimeout.TotalSeconds:0} s");
-            }
-            catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException && !stopping.IsCancellationRequested)
             {
                 LogDeliveryRetrying(logger, message.GetType().Name, $"the send did not complete within {SendTimeout.TotalSeconds:0} s");
             }

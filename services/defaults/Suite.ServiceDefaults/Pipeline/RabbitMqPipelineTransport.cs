@@ -126,54 +126,38 @@ public sealed partial class RabbitMqPipelineTransport(
             properties.Expiration = ((long)ttl.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         }
 
-        // One writer at a time on a publishing channel; without confirms each publish only writes a frame.
-        // Disposed when the publish has really ended (it may outlive this call).
-        var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bounded.CancelAfter(PublishTimeout);
-        try
+        // One writer at a time on a publishing channel; without confirms each publish only writes a frame, so the usual
+        // case finishes at once and costs no timer: the bound is paid only by a publish that has to wait.
+        if (!await publisher.Gate.WaitAsync(PublishTimeout, cancellationToken).ConfigureAwait(false))
         {
-            await publisher.Gate.WaitAsync(bounded.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            bounded.Dispose();
             throw Stuck(queue, publisher);
-        }
-        catch
-        {
-            bounded.Dispose();
-            throw;
         }
 
         Task publish;
         try
         {
-            publish = PublishOnAsync(publisher.Channel, queue, properties, delivery.Body, bounded.Token);
+            publish = PublishOnAsync(publisher.Channel, queue, properties, delivery.Body, cancellationToken);
         }
         catch
         {
             publisher.Gate.Release();
-            bounded.Dispose();
             throw;
         }
 
+        if (publish.IsCompleted)
+        {
+            publisher.Gate.Release();
+            await publish.ConfigureAwait(false);
+            return;
+        }
+
         // The channel is free for the next publish only when this one has really ended, even if we stop waiting.
-        _ = publish.ContinueWith(
-            static (_, state) =>
-            {
-                var (gate, source) = ((SemaphoreSlim, CancellationTokenSource))state!;
-                gate.Release();
-                source.Dispose();
-            },
-            (publisher.Gate, bounded),
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        _ = publish.ContinueWith(static (_, gate) => ((SemaphoreSlim)gate!).Release(), publisher.Gate, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
             await publish.WaitAsync(PublishTimeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (TimeoutException)
         {
             throw Stuck(queue, publisher);
         }
