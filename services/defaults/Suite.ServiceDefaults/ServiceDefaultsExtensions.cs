@@ -24,9 +24,15 @@ public static class ServiceDefaultsExtensions
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
-        builder.Logging.AddFilter("MassTransit", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("llama.cpp", LogLevel.Warning);
+        // Quiet defaults for chatty categories; Logging__LogLevel__<category> still overrides each.
+        foreach (var category in (ReadOnlySpan<string>)["MassTransit", "Microsoft.AspNetCore", "llama.cpp"])
+        {
+            if (string.IsNullOrEmpty(builder.Configuration[$"Logging:LogLevel:{category}"]))
+            {
+                builder.Logging.AddFilter(category, LogLevel.Warning);
+            }
+        }
+
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         if (builder is Microsoft.AspNetCore.Builder.WebApplicationBuilder web && string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
         {

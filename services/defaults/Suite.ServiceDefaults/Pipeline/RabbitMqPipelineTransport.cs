@@ -70,6 +70,21 @@ public sealed partial class RabbitMqPipelineTransport(
         _connection.RecoverySucceededAsync += (_, _) =>
         {
             _declared.Clear();
+            LogRecovered(logger);
+            return Task.CompletedTask;
+        };
+        _connection.ConnectionShutdownAsync += (_, e) =>
+        {
+            if (!_stopping.IsCancellationRequested)
+            {
+                LogConnectionLost(logger, e.ReplyText);
+            }
+
+            return Task.CompletedTask;
+        };
+        _connection.ConnectionRecoveryErrorAsync += (_, e) =>
+        {
+            LogRecoveryFailed(logger, e.Exception.Message);
             return Task.CompletedTask;
         };
         _publisher = new Publisher(await CreatePublishingChannelAsync(_connection, timeout.Token).ConfigureAwait(false));
@@ -288,6 +303,15 @@ public sealed partial class RabbitMqPipelineTransport(
         LogConsuming(logger, endpoint.Queue, string.Join(", ", endpoint.MessageTypes.Select(t => t[(t.LastIndexOf('.') + 1)..])));
         return channel;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline (RabbitMQ): connection lost: {Reason}")]
+    private static partial void LogConnectionLost(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline (RabbitMQ): connection not recovered yet: {Reason}")]
+    private static partial void LogRecoveryFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pipeline (RabbitMQ): connection recovered, with its queues and consumers")]
+    private static partial void LogRecovered(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline (RabbitMQ): a publish to {Queue} did not complete within {Seconds} s; later publishes use a new channel")]
     private static partial void LogPublishStuck(ILogger logger, string queue, double seconds);
