@@ -96,7 +96,7 @@ public static class BusExtensions
             {
                 x.UsingRabbitMq((context, cfg) =>
                 {
-                    cfg.Host(new Uri(options.RabbitMqUri));
+                    cfg.Host(new Uri(options.RabbitMqUri), h => h.Heartbeat(TimeSpan.FromSeconds(options.HeartbeatSeconds)));
                     cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
 
                     // Pipeline messages are transient: a lost chunk, heartbeat or command is recovered by the gateway

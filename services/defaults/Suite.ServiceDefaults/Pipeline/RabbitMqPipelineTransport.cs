@@ -47,7 +47,7 @@ public sealed partial class RabbitMqPipelineTransport(
             AutomaticRecoveryEnabled = true,
             TopologyRecoveryEnabled = true,
             NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
-            RequestedHeartbeat = TimeSpan.FromSeconds(10),
+            RequestedHeartbeat = TimeSpan.FromSeconds(options.HeartbeatSeconds),
             ClientProvidedName = $"suite-pipeline-{Bus.SuiteBusRegistrations.InstanceId}",
         };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
