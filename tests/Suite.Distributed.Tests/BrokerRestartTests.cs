@@ -34,7 +34,9 @@ public sealed class BrokerRestartTests(DistributedSuiteFixture suite)
 
         Assert.True(
             await producer.WaitAsync(() => producer.Completed.Select(c => c.JobId).Distinct().Count() == jobs.Count, TimeSpan.FromSeconds(180)),
-            $"{producer.Completed.Count} of {jobs.Count} jobs completed after the broker restart:\n{suite.Logs()}");
+            $"{producer.Completed.Select(c => c.JobId).Distinct().Count()} of {jobs.Count} jobs completed after the broker restart; "
+            + $"failed: [{string.Join("; ", producer.Failed.Select(f => $"{f.JobId} {f.StatusCode} {f.Code}: {f.Message}"))}]; "
+            + $"chunks per job: [{string.Join(", ", jobs.Select(j => $"{j.JobId}: {producer.Chunks.Count(c => c.JobId == j.JobId)}"))}]\n{suite.Logs()}");
         await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
         Assert.Equal(jobs.Count, producer.Completed.Count);
         Assert.All(producer.Completed, c => Assert.Equal(200, c.CompletionTokens));

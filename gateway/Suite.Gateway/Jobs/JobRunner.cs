@@ -169,7 +169,19 @@ public sealed partial class JobRunner(
     }
 
     private async Task<JobOutcome> FinishAsync(ISendEndpoint reply, JobResult result, CancellationToken stopping)
-        => new(result, await DeliverAsync(reply, result.Message, stopping).ConfigureAwait(false));
+    {
+        var delivered = await DeliverAsync(reply, result.Message, stopping).ConfigureAwait(false);
+        if (result.Completed is { } completed)
+        {
+            LogJobCompleted(logger, completed.JobId, completed.CompletionTokens, completed.WorkerId, completed.Attempts, delivered);
+        }
+        else if (result.Failed is { } failed)
+        {
+            LogJobAnsweredFailed(logger, failed.JobId, failed.StatusCode, failed.Code, failed.Message, delivered);
+        }
+
+        return new JobOutcome(result, delivered);
+    }
 
     /// <summary>One pass through the pipeline: a result, or the reason to try again.</summary>
     private async Task<JobPass> RunOnceAsync(SubmitGenerationJob job, ISendEndpoint reply, StrongBox<int> chunksSent, CancellationToken stopping)
@@ -227,6 +239,12 @@ public sealed partial class JobRunner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} failed after {Attempts} attempts: {Reason}")]
     private static partial void LogJobFailed(ILogger logger, Guid jobId, int attempts, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} completed: {Tokens} tokens by {WorkerId} (attempts: {Attempts}); result delivered: {Delivered}")]
+    private static partial void LogJobCompleted(ILogger logger, Guid jobId, int tokens, string workerId, int attempts, bool delivered);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} answered as failed ({Status} {Code}): {Reason}; result delivered: {Delivered}")]
+    private static partial void LogJobAnsweredFailed(ILogger logger, Guid jobId, int status, string? code, string reason, bool delivered);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Reaching the job's producer ({What}) failed; retrying: {Reason}")]
     private static partial void LogDeliveryRetrying(ILogger logger, string what, string reason);

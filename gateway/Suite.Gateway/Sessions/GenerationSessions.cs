@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Suite.Contracts;
+using Suite.ServiceDefaults.Bus;
 using Suite.ServiceDefaults.Errors;
 using Suite.ServiceDefaults.Pipeline;
 
@@ -66,7 +67,7 @@ public sealed partial class GenerationSessions(IBus bus, IPipelineSender sender,
             resumed?.SetTag("suite.failover.attempt", next.Continuation.Attempt);
             await SendAsync(next, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
             // The bus is down (a broker restart): the stream stays open and the stall timer tries again.
             LogResumeFailed(logger, stream.RequestId, e.Message);
@@ -92,10 +93,9 @@ public sealed partial class GenerationSessions(IBus bus, IPipelineSender sender,
     /// </summary>
     private async Task PublishCancelAsync(CancelGeneration cancel)
     {
-        using var timeout = new CancellationTokenSource(CancelPublishTimeout);
         try
         {
-            await bus.Publish(cancel, timeout.Token).ConfigureAwait(false);
+            await bus.PublishWithinAsync(cancel, CancelPublishTimeout).ConfigureAwait(false);
         }
         catch (Exception e)
         {

@@ -18,11 +18,9 @@ public sealed class ServiceHeartbeatPublisher(string service, IBus bus, IHostApp
         do
         {
             // Bounded, so a publish begun while the broker restarts cannot stall the heartbeat for good.
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            timeout.CancelAfter(Interval * 2);
             try
             {
-                await bus.Publish(new ServiceHeartbeat(service, SuiteBusRegistrations.InstanceId, DateTimeOffset.UtcNow), timeout.Token).ConfigureAwait(false);
+                await bus.PublishWithinAsync(new ServiceHeartbeat(service, SuiteBusRegistrations.InstanceId, DateTimeOffset.UtcNow), Interval * 2, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception) when (!stoppingToken.IsCancellationRequested)
             {

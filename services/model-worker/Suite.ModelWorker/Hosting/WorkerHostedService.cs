@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Suite.Contracts;
 using Suite.ModelWorker.Backends;
+using Suite.ServiceDefaults.Bus;
 
 namespace Suite.ModelWorker.Hosting;
 
@@ -89,11 +90,9 @@ public sealed partial class WorkerHostedService(
         {
             // Bounded: a publish begun while the broker is down must not hold the loop once it is back, or the
             // worker would vanish from the fleet for good.
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            timeout.CancelAfter(HeartbeatPublishTimeout);
             try
             {
-                await bus.Publish(CreateHeartbeat(), timeout.Token).ConfigureAwait(false);
+                await bus.PublishWithinAsync(CreateHeartbeat(), HeartbeatPublishTimeout, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Suite.Contracts.KvCache;
 using Suite.ModelWorker.Backends;
 using Suite.ModelWorker.Hosting;
+using Suite.ServiceDefaults.Bus;
 
 namespace Suite.ModelWorker.KvEvents;
 
@@ -45,11 +46,9 @@ public sealed partial class KvEventPublisher(IPublishEndpoint bus, WorkerIdentit
         where T : class
     {
         // Bounded, as heartbeats are: a publish begun while the broker is down must not hold the loop.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(PublishTimeout);
         try
         {
-            await bus.Publish(message, timeout.Token).ConfigureAwait(false);
+            await bus.PublishWithinAsync(message, PublishTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -26,13 +26,11 @@ public sealed class KvSnapshotRequester(IServiceProvider services)
 
         // Resolved on use: the bus is built after the router's services are registered.
         var bus = (IPublishEndpoint)services.GetService(typeof(IBus))!;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(2));
         try
         {
-            await bus.Publish(new KvSnapshotRequested(workerId, SuiteBusRegistrations.InstanceId), timeout.Token).ConfigureAwait(false);
+            await bus.PublishWithinAsync(new KvSnapshotRequested(workerId, SuiteBusRegistrations.InstanceId), TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
             // The broker is away; the next heartbeat's check asks again.
         }
