@@ -29,6 +29,29 @@ public sealed class WorkerRegistryTests
     }
 
     [Fact]
+    public async Task WarmUp_CountsFromTheFirstHeartbeat_NotFromTheRoutersStart()
+    {
+        var registry = new WorkerRegistry(Workers.Options(o => (o.WarmUpSeconds, o.WarmUpLimitSeconds) = (0.2, 600)));
+        await Task.Delay(400, TestContext.Current.CancellationToken);
+        // Past the warm-up since its start, but nothing heard yet: a slow connect must not make it answer "no such model".
+        Assert.False(registry.IsWarm);
+        var warm = registry.WhenWarmAsync(TestContext.Current.CancellationToken);
+        Assert.False(warm.IsCompleted);
+
+        registry.Observe(Workers.Heartbeat("a"));
+        await warm.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.True(registry.IsWarm);
+    }
+
+    [Fact]
+    public async Task WarmUp_WithNoWorkerAtAll_EndsAtTheLimit()
+    {
+        var registry = new WorkerRegistry(Workers.Options(o => (o.WarmUpSeconds, o.WarmUpLimitSeconds) = (0.1, 0.3)));
+        await registry.WhenWarmAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        Assert.True(registry.IsWarm);
+    }
+
+    [Fact]
     public void Observe_SameWorkerAgain_KeepsItsSlot_RemoveRaisesTheEvent()
     {
         var registry = new WorkerRegistry(Workers.Options());

@@ -13,12 +13,20 @@ public sealed class RouterOptions
     public double WorkerTimeoutSeconds { get; set; } = 3;
 
     /// <summary>
-    /// For this long after the router starts, its registry may still miss workers whose next heartbeat has not come:
-    /// until then an unknown model or an empty fleet is not taken as final (no 404 for a model that is served, no 503
-    /// for a fleet that is up) — answers wait for the warm-up instead. Keep it above the workers' heartbeat interval.
+    /// For this long after the first worker heartbeat reaches a new router, its registry may still miss workers whose
+    /// next heartbeat has not come: until then an unknown model or an empty fleet is not taken as final (no 404 for a
+    /// model that is served, no 503 for a fleet that is up) — answers wait for the warm-up instead. Keep it above the
+    /// workers' heartbeat interval.
     /// </summary>
     [Range(0, 600)]
     public double WarmUpSeconds { get; set; } = 2;
+
+    /// <summary>
+    /// The longest a new router waits for a first worker heartbeat before it takes an empty fleet as final (a fleet
+    /// with no worker up at all).
+    /// </summary>
+    [Range(0, 600)]
+    public double WarmUpLimitSeconds { get; set; } = 10;
 
     /// <summary>
     /// How workers are chosen: <c>predicted</c> (predicted time to first token or cost per worker, with the prefix

@@ -18,16 +18,51 @@ public sealed class WorkerRegistry(IOptions<RouterOptions> options)
     private readonly long _timeoutTicks = (long)(options.Value.WorkerTimeoutSeconds * Stopwatch.Frequency);
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly TimeSpan _warmUp = TimeSpan.FromSeconds(options.Value.WarmUpSeconds);
+    private readonly TimeSpan _warmUpLimit = TimeSpan.FromSeconds(Math.Max(options.Value.WarmUpSeconds, options.Value.WarmUpLimitSeconds));
+    private readonly TaskCompletionSource _firstHeard = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _firstHeardAt;
 
-    /// <summary>False while the router is too new to have heard every live worker (see <see cref="RouterOptions.WarmUpSeconds"/>).</summary>
-    public bool IsWarm => Stopwatch.GetElapsedTime(_started) >= _warmUp;
+    /// <summary>
+    /// False while the router may not yet have heard every live worker: until <see cref="RouterOptions.WarmUpSeconds"/>
+    /// after the first heartbeat reached it — counted from what it heard, not from its start, since a loaded machine
+    /// can take seconds to connect and bind — or, when no heartbeat comes at all, until
+    /// <see cref="RouterOptions.WarmUpLimitSeconds"/> after its start.
+    /// </summary>
+    public bool IsWarm
+    {
+        get
+        {
+            var first = Volatile.Read(ref _firstHeardAt);
+            return (first != 0 && Stopwatch.GetElapsedTime(first) >= _warmUp) || Stopwatch.GetElapsedTime(_started) >= _warmUpLimit;
+        }
+    }
 
     /// <summary>Completes once the registry is warm.</summary>
-    public Task WhenWarmAsync(CancellationToken cancellationToken)
+    public async Task WhenWarmAsync(CancellationToken cancellationToken)
     {
-        var left = _warmUp - Stopwatch.GetElapsedTime(_started);
-        return left > TimeSpan.Zero ? Task.Delay(left, cancellationToken) : Task.CompletedTask;
+        if (IsWarm)
+        {
+            return;
+        }
+
+        var limit = _warmUpLimit - Stopwatch.GetElapsedTime(_started);
+        using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            await Task.WhenAny(_firstHeard.Task, Task.Delay(limit > TimeSpan.Zero ? limit : TimeSpan.Zero, waiting.Token)).ConfigureAwait(false);
+            await waiting.CancelAsync().ConfigureAwait(false);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var first = Volatile.Read(ref _firstHeardAt);
+        var left = first == 0 ? TimeSpan.Zero : _warmUp - Stopwatch.GetElapsedTime(first);
+        var toLimit = _warmUpLimit - Stopwatch.GetElapsedTime(_started);
+        left = left < toLimit ? left : toLimit;
+        if (left > TimeSpan.Zero)
+        {
+            await Task.Delay(left, cancellationToken).ConfigureAwait(false);
+        }
     }
+
     private int _nextSlot;
 
     /// <summary>Raised with the worker's slot when it leaves (timeout or goodbye).</summary>
@@ -46,6 +81,11 @@ public sealed class WorkerRegistry(IOptions<RouterOptions> options)
     public (WorkerEntry Entry, bool Added) Observe(WorkerHeartbeat heartbeat)
     {
         var now = Stopwatch.GetTimestamp();
+        if (Interlocked.CompareExchange(ref _firstHeardAt, now, 0) == 0)
+        {
+            _firstHeard.TrySetResult();
+        }
+
         _knownModels[heartbeat.Model] = heartbeat.ModelInfo;
         var added = false;
         var entry = _workers.AddOrUpdate(
