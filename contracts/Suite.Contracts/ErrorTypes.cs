@@ -10,6 +10,9 @@ public static class ErrorTypes
 
     public const string RateLimitExceeded = "rate_limit_exceeded";
 
+    /// <summary>A token budget (per day or month) is spent; retrying within the period does not help.</summary>
+    public const string InsufficientQuota = "insufficient_quota";
+
     /// <summary>The fleet cannot take the request now; retry after <c>Retry-After</c> (503).</summary>
     public const string ServiceUnavailable = "service_unavailable";
 

@@ -2,7 +2,8 @@ namespace Suite.Contracts;
 
 /// <summary>
 /// Command to the router: pick a worker for these prompt tokens. A <see cref="Continuation"/> carries what an earlier
-/// attempt produced, so the stream continues elsewhere with nothing lost or repeated.
+/// attempt produced, so the stream continues elsewhere with nothing lost or repeated. <see cref="Placement"/>: the only
+/// pools and backends that may serve it, on this attempt and every later one (null: any).
 /// </summary>
 public sealed record RouteGeneration(
     Guid RequestId,
@@ -13,4 +14,5 @@ public sealed record RouteGeneration(
     Uri ReplyAddress,
     int Priority,
     DateTimeOffset AcceptedAt,
-    Continuation Continuation);
+    Continuation Continuation,
+    Placement? Placement = null);

@@ -1,32 +1,48 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
+using Suite.Gateway.Edge;
+using Suite.Gateway.Limits;
 using Suite.Gateway.OpenAi;
-
-using Suite.Contracts;
-using Suite.ServiceDefaults.Errors;
+using Suite.Gateway.Tenancy;
 
 namespace Suite.Gateway;
 
-/// <summary>When API keys are configured, every request except <c>/health</c> needs <c>Authorization: Bearer &lt;key&gt;</c>.</summary>
-public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<GatewayOptions> options)
+/// <summary>
+/// Finds out who a request is from. With keys configured (<c>Gateway__ApiKeys</c>, or tenants' keys once an admin
+/// credential is set), every path but <c>/health</c> and <c>/admin</c> (which checks its own credential) needs
+/// <c>Authorization: Bearer &lt;key&gt;</c>: an unknown, revoked or expired key gets OpenAI's 401. The caller is kept on
+/// the request for the handlers, and a caller with per-minute limits gets <c>x-ratelimit-*</c> headers on every response.
+/// </summary>
+public sealed class ApiKeyMiddleware(RequestDelegate next, ITenantDirectory directory, LimitGate limits)
 {
-    private readonly HashSet<string> _keys = new(options.Value.ApiKeys.Where(k => k.Length > 0), StringComparer.Ordinal);
-
     public async Task InvokeAsync(HttpContext context)
     {
-        if (_keys.Count == 0 || context.Request.Path.StartsWithSegments("/health"))
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/health") || path.StartsWithSegments("/admin"))
         {
             await next(context).ConfigureAwait(false);
             return;
         }
 
-        var header = context.Request.Headers.Authorization.ToString();
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && _keys.Contains(header[7..].Trim()))
+        var resolution = await directory.AuthenticateAsync(BearerToken(context.Request), context.RequestAborted).ConfigureAwait(false);
+        if (resolution.Caller is not { } caller)
         {
-            await next(context).ConfigureAwait(false);
+            await ErrorWriter.WriteAsync(context, resolution.Error!).ConfigureAwait(false);
             return;
         }
 
-        await ErrorWriter.WriteAsync(context, PipelineErrors.Unauthorized("Incorrect API key provided. Send 'Authorization: Bearer <key>'.")).ConfigureAwait(false);
+        context.SetCaller(caller);
+        if (caller.HasLimits)
+        {
+            RateLimitContext.Attach(context, caller, limits);
+        }
+
+        await next(context).ConfigureAwait(false);
+    }
+
+    /// <summary>The token of an <c>Authorization: Bearer</c> header, or null.</summary>
+    public static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
     }
 }

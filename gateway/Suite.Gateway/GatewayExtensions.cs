@@ -6,12 +6,16 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Suite.Contracts;
+using Suite.Gateway.Admin;
 using Suite.Gateway.Apis;
+using Suite.Gateway.Edge;
 using Suite.Gateway.Health;
 using Suite.Gateway.Jobs;
+using Suite.Gateway.Limits;
 using Suite.Gateway.Models;
 using Suite.Gateway.OpenAi;
 using Suite.Gateway.Sessions;
+using Suite.Gateway.Tenancy;
 using Suite.ServiceDefaults.Bus;
 using Suite.ServiceDefaults.Pipeline;
 using Suite.ServiceDefaults.Configuration;
@@ -41,6 +45,7 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<FleetLiveness>();
         builder.Services.AddSingleton<JobRegistry>();
         builder.Services.AddSingleton<JobRunner>();
+        builder.AddTenancy(options);
         if (options.TelemetryUrl is { Length: > 0 } telemetry)
         {
             builder.Services.AddTelemetryProxy(telemetry);
@@ -51,12 +56,17 @@ public static class GatewayExtensions
             .Register(x =>
             {
                 x.AddConsumer<LivenessConsumer>();
+                x.AddConsumer<FleetCapacityConsumer>();
                 x.AddConsumer<SubmitGenerationJobConsumer>();
                 x.AddRequestClient<GetModels>(QueueNames.Address(QueueNames.Router));
                 x.AddRequestClient<TokenizeText>(QueueNames.Address(QueueNames.Tokenizer));
                 x.AddRequestClient<DetokenizeTokens>(QueueNames.Address(QueueNames.Tokenizer));
             })
-            .InstanceEndpoint("suite-gateway-events", (context, e) => e.ConfigureConsumer<LivenessConsumer>(context))
+            .InstanceEndpoint("suite-gateway-events", (context, e) =>
+            {
+                e.ConfigureConsumer<LivenessConsumer>(context);
+                e.ConfigureConsumer<FleetCapacityConsumer>(context);
+            })
             .Endpoint((context, cfg) => cfg.ReceiveEndpoint(QueueNames.Jobs, e =>
             {
                 if (e is IRabbitMqReceiveEndpointConfigurator rabbit)
@@ -79,17 +89,20 @@ public static class GatewayExtensions
                 .Handle<TokensGenerated, ReplyHandler>(traced: false)
                 .Handle<GenerationCompleted, ReplyHandler>()
                 .Handle<GenerationFailed, ReplyHandler>()
-                .Handle<GenerationsPending, ReplyHandler>(traced: false));
+                .Handle<GenerationsPending, ReplyHandler>(traced: false)
+                .Handle<GenerationPrepared, ReplyHandler>());
         return builder;
     }
 
     public static WebApplication MapGateway(this WebApplication app)
     {
-        app.UseStatusCodePages(UnknownRoutes.WriteAsync);
+        app.UseMiddleware<EdgeRecorder>();
+        app.UseOpenAiErrorBodies();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.MapOpenAiApi();
         app.MapTokenizeApi();
         app.MapHealthApi();
+        app.MapAdminApi();
         if (app.Services.GetService<Yarp.ReverseProxy.Configuration.IProxyConfigProvider>() is not null)
         {
             app.MapReverseProxy();

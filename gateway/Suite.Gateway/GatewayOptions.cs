@@ -59,10 +59,27 @@ public sealed class GatewayOptions
     [Range(0, 3600)]
     public double ModelsCacheSeconds { get; set; } = 1;
 
-    /// <summary>When non-empty, every /v1 request needs <c>Authorization: Bearer &lt;one of these&gt;</c>.</summary>
+    /// <summary>
+    /// When non-empty, every request but <c>/health</c> needs <c>Authorization: Bearer &lt;one of these&gt;</c>: the
+    /// shorthand for one tenant (<c>default</c>) with no limits. Tenants and keys of their own come from the admin API.
+    /// </summary>
     public List<string> ApiKeys { get; set; } = [];
 
-    /// <summary>Longest request body accepted, in bytes.</summary>
+    /// <summary>Longest request body accepted, in bytes (Kestrel's limit too); a longer one gets 413.</summary>
     [Range(1024, 1L << 31)]
     public long MaxRequestBodyBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>
+    /// The generation budget of a request that sets no <c>max_tokens</c> (or <c>max_completion_tokens</c>): at most
+    /// this many tokens, and never more than its prompt leaves of the context.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int DefaultMaxTokens { get; set; } = 4096;
+
+    /// <summary>
+    /// When true, responses name the worker that served them and why the router chose it (<c>X-Suite-Worker</c>,
+    /// <c>X-Suite-Route</c>): for operators and tests. Off by default, since worker ids can carry host names.
+    /// <c>X-Suite-Backend</c> (the kind of hardware) is always sent.
+    /// </summary>
+    public bool RoutingHeaders { get; set; }
 }

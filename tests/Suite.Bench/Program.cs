@@ -5,11 +5,17 @@ using Suite.Models.Catalog;
 using Suite.Tokenizer.Core.Loading;
 
 // Prefix-cache benchmarks have commands of their own: "fleet" (routing policies on a simulated fleet) and
-// "prefix-cache" (real llama.cpp with the cache on and off).
+// "prefix-cache" (real llama.cpp with the cache on and off); "fairness" (weighted-fair admission under overload).
 if (args.Length > 0 && args[0] == "fleet")
 {
     var fleetModel = new ModelResolution(ModelCatalogSettings.FromEnvironment()).Model;
     return await FleetBench.RunAsync(args[1..], SimulatedVocabulary.FromGguf(fleetModel.Path), fleetModel.Description);
+}
+
+if (args.Length > 0 && args[0] == "fairness")
+{
+    var fairnessModel = new ModelResolution(ModelCatalogSettings.FromEnvironment()).Model;
+    return await Suite.Bench.Fairness.FairnessBench.RunAsync(args[1..], SimulatedVocabulary.FromGguf(fairnessModel.Path), fairnessModel.Description);
 }
 
 if (args.Length > 0 && args[0] == "prefix-cache")

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Suite.Gateway.Edge;
 using Suite.Gateway.Models;
 using Suite.Gateway.OpenAi;
 
@@ -12,7 +13,7 @@ using Suite.Gateway.Sessions;
 
 namespace Suite.Gateway.Apis;
 
-/// <summary>The OpenAI-compatible surface: chat completions, completions, models.</summary>
+/// <summary>The OpenAI-compatible surface: chat completions, completions, models (those the caller's key may use).</summary>
 public static class OpenAiApi
 {
     public static IEndpointRouteBuilder MapOpenAiApi(this IEndpointRouteBuilder app)
@@ -37,7 +38,8 @@ public static class OpenAiApi
         json.WriteStartObject();
         json.WriteString("object", "list");
         json.WriteStartArray("data");
-        foreach (var served in listed.Models)
+        var access = context.Caller().Access;
+        foreach (var served in listed.Models.Where(m => access.AllowsModel(m.Model.Id)))
         {
             WriteModel(json, served);
         }
@@ -55,7 +57,7 @@ public static class OpenAiApi
             return;
         }
 
-        var served = listed.Models.FirstOrDefault(m => m.Model.Id == id);
+        var served = context.Caller().Access.AllowsModel(id) ? listed.Models.FirstOrDefault(m => m.Model.Id == id) : null;
         if (served is null)
         {
             await ErrorWriter.WriteAsync(context, PipelineErrors.ModelNotFound(id)).ConfigureAwait(false);

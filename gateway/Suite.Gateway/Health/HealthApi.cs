@@ -3,15 +3,21 @@ using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using Suite.Contracts;
+using Suite.Gateway.Limits;
 using Suite.Gateway.Models;
 using Suite.Gateway.OpenAi;
+using Suite.Gateway.Tenancy;
 
 namespace Suite.Gateway.Health;
 
 /// <summary>
 /// <c>GET /health</c>: asks every service over the bus (in one process or many) and lists the live workers.
-/// 200 when tokenizer, router and telemetry answer and at least one worker is up; 503 otherwise.
+/// 200 when tokenizer, router and telemetry answer and at least one worker is up; 503 otherwise. Without keys
+/// configured, or to a caller with a valid API key or the admin credential, it is the detailed report (services,
+/// workers and their devices and queues, the limit store and its failure policy); to anyone else only the status.
+/// <c>GET /health/live</c>: 200 while the process serves HTTP, whatever the fleet does (a liveness probe).
 /// </summary>
 public static class HealthApi
 {
@@ -20,10 +26,11 @@ public static class HealthApi
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health", CheckAsync);
+        app.MapGet("/health/live", () => Results.Json(new StatusBody("alive")));
         return app;
     }
 
-    private static async Task<IResult> CheckAsync(HttpContext context, IClientFactory clients, ModelDirectory models, ConcurrencyGate gate)
+    private static async Task<IResult> CheckAsync(HttpContext context, IClientFactory clients, ModelDirectory models, ConcurrencyGate gate, ITenantDirectory directory, IOptions<TenancyOptions> tenancy, LimitGate limits, ITenantStore store)
     {
         var started = Stopwatch.GetTimestamp();
         var probes = Services.Select(queue => ProbeAsync(clients, queue, context.RequestAborted)).ToArray();
@@ -40,8 +47,36 @@ public static class HealthApi
         }
 
         var healthy = reports.All(r => r.Status != "unhealthy") && workers.Count > 0;
-        var body = new HealthBody(healthy ? "healthy" : "unhealthy", services, workers, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        var status = healthy ? "healthy" : "unhealthy";
+        if (!await MaySeeDetailsAsync(context, directory, tenancy.Value).ConfigureAwait(false))
+        {
+            return Results.Json(new StatusBody(status), statusCode: healthy ? 200 : 503);
+        }
+
+        var body = new HealthBody(status, services, workers, new TenancyState(store.Kind, directory.KeysRequired, limits.Health), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return Results.Json(body, statusCode: healthy ? 200 : 503);
+    }
+
+    private static async Task<bool> MaySeeDetailsAsync(HttpContext context, ITenantDirectory directory, TenancyOptions tenancy)
+    {
+        if (!directory.KeysRequired)
+        {
+            return true;
+        }
+
+        var token = ApiKeyMiddleware.BearerToken(context.Request);
+        if (token is null)
+        {
+            return false;
+        }
+
+        if (tenancy.AdminKey is { Length: > 0 } admin
+            && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(ApiKeySecrets.Hash(token), ApiKeySecrets.Hash(admin)))
+        {
+            return true;
+        }
+
+        return (await directory.AuthenticateAsync(token, context.RequestAborted).ConfigureAwait(false)).Caller is not null;
     }
 
     private static async Task<ServiceState> ProbeAsync(IClientFactory clients, string queue, CancellationToken cancellationToken)
@@ -77,5 +112,9 @@ public static class HealthApi
 
     private sealed record ServiceState(string Status, IReadOnlyDictionary<string, string> Details);
 
-    private sealed record HealthBody(string Status, Dictionary<string, object> Services, List<WorkerStatus> Workers, double CheckMilliseconds);
+    private sealed record StatusBody(string Status);
+
+    private sealed record TenancyState(string TenantStore, bool KeysRequired, LimitStoreHealth Limits);
+
+    private sealed record HealthBody(string Status, Dictionary<string, object> Services, List<WorkerStatus> Workers, TenancyState Tenancy, double CheckMilliseconds);
 }

@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Suite.Contracts;
+using Suite.Gateway.Edge;
 using Suite.Gateway.Models;
 using Suite.Gateway.Sessions;
+using Suite.Gateway.Tenancy;
 using Suite.ServiceDefaults.Errors;
 
 namespace Suite.Gateway.OpenAi;
@@ -12,7 +14,8 @@ namespace Suite.Gateway.OpenAi;
 /// <summary>
 /// Serves one /v1/chat/completions or /v1/completions request: validates, starts a session, waits for the first event
 /// (so an error is still a proper HTTP status), then streams SSE or returns one JSON body. A client that disconnects
-/// cancels the sequence on its worker.
+/// cancels the sequence on its worker. The request carries its caller (from the API key), so the session enforces the
+/// caller's models, placement, limits and fair share; the response carries OpenAI's <c>x-ratelimit-*</c> headers.
 /// </summary>
 public sealed partial class GenerationHandler(
     GenerationSessions sessions,
@@ -24,6 +27,7 @@ public sealed partial class GenerationHandler(
 {
     private static readonly string[] RequiredServices = ["tokenizer", "router"];
     private readonly TimeSpan _idleTimeout = TimeSpan.FromSeconds(options.Value.StreamIdleTimeoutSeconds);
+    private readonly bool _routingHeaders = options.Value.RoutingHeaders;
 
     public async Task HandleAsync(HttpContext context, GenerationKind kind)
     {
@@ -43,7 +47,9 @@ public sealed partial class GenerationHandler(
             return;
         }
 
-        if (await AdmitAsync(context, parsed!.Request).ConfigureAwait(false) is { } refused)
+        var caller = context.Caller();
+        var request = parsed!.Request with { Caller = caller };
+        if (await AdmitAsync(context, request).ConfigureAwait(false) is { } refused)
         {
             await ErrorWriter.WriteAsync(context, refused).ConfigureAwait(false);
             return;
@@ -52,7 +58,9 @@ public sealed partial class GenerationHandler(
         GenerationSession session;
         try
         {
-            session = await sessions.StartAsync(parsed.Request, context.Request.Path, accepted, aborted).ConfigureAwait(false);
+            session = await sessions.StartAsync(request, context.Request.Path, accepted, aborted).ConfigureAwait(false);
+            EdgeRecorder.Recorded(context);
+            RateLimitContext.Of(context)?.FromAdmission(() => session.Admission.RateLimits);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -102,6 +110,12 @@ public sealed partial class GenerationHandler(
     /// <summary>The checks before a request may enter the pipeline; on success the caller holds a place in the gate.</summary>
     private async Task<PipelineError?> AdmitAsync(HttpContext context, GenerationRequest request)
     {
+        if (request.Caller is { } caller && !caller.Access.AllowsModel(request.Model))
+        {
+            // The same answer as for a model nobody serves: a key does not learn what other tenants may use.
+            return PipelineErrors.ModelNotFound(request.Model);
+        }
+
         foreach (var service in RequiredServices)
         {
             if (!liveness.IsServiceUp(service))
@@ -230,20 +244,26 @@ public sealed partial class GenerationHandler(
         await sse.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static void SetWorkerHeaders(HttpResponse response, string workerId, string backend, bool? simulated, RouteDecision? route = null)
+    private void SetWorkerHeaders(HttpResponse response, string workerId, string backend, bool? simulated, RouteDecision? route = null)
     {
-        response.Headers["X-Suite-Worker"] = workerId;
         response.Headers["X-Suite-Backend"] = backend;
+        if (simulated == true || backend == "sim")
+        {
+            response.Headers["X-Suite-Simulated"] = "true";
+        }
+
+        if (!_routingHeaders)
+        {
+            return;
+        }
+
+        response.Headers["X-Suite-Worker"] = workerId;
         if (route is not null)
         {
             // Why the router chose this worker: its predicted time to first token, the cached prefix it holds, the runner-up.
             response.Headers["X-Suite-Route"] = string.Create(
                 System.Globalization.CultureInfo.InvariantCulture,
                 $"policy={route.Policy}; worker={route.WorkerId}; predicted_ttft_ms={route.PredictedTtftSeconds * 1000:0.###}; cached_tokens={route.CachedTokens}; runner_up={route.RunnerUpWorkerId ?? "none"}; runner_up_ttft_ms={(route.RunnerUpTtftSeconds is { } r ? (r * 1000).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) : "none")}");
-        }
-        if (simulated == true || backend == "sim")
-        {
-            response.Headers["X-Suite-Simulated"] = "true";
         }
     }
 

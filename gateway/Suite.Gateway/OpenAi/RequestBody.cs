@@ -1,19 +1,25 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Net.Http.Headers;
 using Suite.Contracts;
 using Suite.ServiceDefaults.Errors;
 
 namespace Suite.Gateway.OpenAi;
 
-/// <summary>Reads a JSON request body, turning malformed JSON into OpenAI's 400.</summary>
+/// <summary>
+/// Reads a JSON request body. Only <c>application/json</c> is taken (with any parameters; a missing or other content
+/// type is 415), so a web page cannot fire requests at the API as a "simple" cross-site form post. Malformed JSON is
+/// 400, a body over <c>Gateway__MaxRequestBodyBytes</c> 413, and a body whose framing is broken (a bad chunk) 400: every
+/// refusal in OpenAI's shape.
+/// </summary>
 public static class RequestBody
 {
     public static async Task<(JsonElement Body, PipelineError? Error)> ReadAsync(HttpContext context)
     {
-        if (context.Request.ContentType is { } type && !type.Contains("json", StringComparison.OrdinalIgnoreCase))
+        if (!IsJson(context.Request.ContentType))
         {
-            return (default, PipelineErrors.Invalid($"Unsupported content type '{type}': send application/json.", null, "invalid_content_type"));
+            return (default, PipelineErrors.UnsupportedMediaType(context.Request.ContentType));
         }
 
         try
@@ -25,9 +31,22 @@ public static class RequestBody
         {
             return (default, PipelineErrors.Invalid($"We could not parse the JSON body of your request. ({e.Message}) The OpenAI API expects a JSON payload.", null, "invalid_json"));
         }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (default, PipelineErrors.PayloadTooLarge(context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? 0));
+        }
         catch (BadHttpRequestException e)
         {
-            return (default, new PipelineError(e.StatusCode, ErrorTypes.InvalidRequest, e.Message, null, "bad_request"));
+            return (default, new PipelineError(e.StatusCode, ErrorTypes.InvalidRequest, $"The request body could not be read: {e.Message}", null, "bad_request"));
+        }
+        catch (IOException e)
+        {
+            // Kestrel reports a body it cannot decode (e.g. an impossible chunk size) as an IOException.
+            return (default, PipelineErrors.Invalid($"The request body could not be read: {e.Message}", null, "malformed_body"));
         }
     }
+
+    /// <summary><c>application/json</c>, with or without parameters such as <c>charset=utf-8</c>.</summary>
+    public static bool IsJson(string? contentType)
+        => MediaTypeHeaderValue.TryParse(contentType, out var media) && media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
 }

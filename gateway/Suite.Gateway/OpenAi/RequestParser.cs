@@ -13,6 +13,12 @@ namespace Suite.Gateway.OpenAi;
 /// </summary>
 public static class RequestParser
 {
+    /// <summary>OpenAI's limit on the number of messages in one request.</summary>
+    public const int MaxMessages = 2048;
+
+    /// <summary>The longest stop string (UTF-16 units): the worker holds back that much text while it matches.</summary>
+    public const int MaxStopLength = 512;
+
     private static readonly HashSet<string> Roles = new(StringComparer.Ordinal) { "system", "developer", "user", "assistant", "tool" };
 
     public static (ParsedGeneration? Request, PipelineError? Error) Parse(JsonElement body, GenerationKind kind)
@@ -70,14 +76,25 @@ public static class RequestParser
             throw Fail("logprobs are not supported yet.", "logprobs", "unsupported_value");
         }
 
-        if (body.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array && tools.GetArrayLength() > 0)
+        if (body.TryGetProperty("tools", out var tools) && tools.ValueKind != JsonValueKind.Null)
         {
-            throw Fail("Tool calling is not supported yet.", "tools", "unsupported_value");
+            if (tools.ValueKind != JsonValueKind.Array)
+            {
+                throw Fail($"Invalid type for 'tools': expected an array of tool objects, but got {Describe(tools)} instead.", "tools", "invalid_type");
+            }
+
+            if (tools.GetArrayLength() > 0)
+            {
+                throw Fail("Tool calling is not supported yet.", "tools", "unsupported_value");
+            }
         }
 
         RequestSurface.Check(body, kind);
 
-        var maxTokens = OptionalInt(body, "max_completion_tokens", min: 1, max: int.MaxValue) ?? OptionalInt(body, "max_tokens", min: 1, max: int.MaxValue);
+        // Both are validated whichever is used: a malformed one is an error even when the other is given.
+        var maxCompletionTokens = OptionalInt(body, "max_completion_tokens", min: 1, max: int.MaxValue);
+        var maxTokens = OptionalInt(body, "max_tokens", min: 1, max: int.MaxValue);
+        maxTokens = maxCompletionTokens ?? maxTokens;
         var temperature = OptionalNumber(body, "temperature", 0, 2) ?? 1.0;
         var topP = OptionalNumber(body, "top_p", 0, 1) ?? 1.0;
         if (topP <= 0)
@@ -128,6 +145,11 @@ public static class RequestParser
         if (messages.GetArrayLength() == 0)
         {
             throw Fail("Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", "messages", "empty_array");
+        }
+
+        if (messages.GetArrayLength() > MaxMessages)
+        {
+            throw Fail($"Invalid 'messages': array too long. Expected an array with maximum length {MaxMessages}, but got an array with length {messages.GetArrayLength()} instead.", "messages", "array_above_max_length");
         }
 
         var list = new List<ChatMessage>(messages.GetArrayLength());
@@ -273,7 +295,7 @@ public static class RequestParser
 
         if (stop.ValueKind == JsonValueKind.String)
         {
-            return [stop.GetString()!];
+            return [CheckStop(stop.GetString()!)];
         }
 
         if (stop.ValueKind != JsonValueKind.Array || stop.EnumerateArray().Any(s => s.ValueKind != JsonValueKind.String))
@@ -286,8 +308,13 @@ public static class RequestParser
             throw Fail($"Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length {stop.GetArrayLength()} instead.", "stop", "array_above_max_length");
         }
 
-        return stop.EnumerateArray().Select(s => s.GetString()!).Where(s => s.Length > 0).ToList();
+        return stop.EnumerateArray().Select(s => CheckStop(s.GetString()!)).Where(s => s.Length > 0).ToList();
     }
+
+    private static string CheckStop(string stop)
+        => stop.Length > MaxStopLength
+            ? throw Fail($"Invalid 'stop': a stop sequence of {stop.Length} characters; at most {MaxStopLength} are allowed.", "stop", "string_above_max_length")
+            : stop;
 
     private static string RequiredString(JsonElement body, string name)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Suite.Contracts;
+using Suite.Gateway.Limits;
 
 namespace Suite.Gateway.Sessions;
 
@@ -14,10 +15,11 @@ public sealed class GenerationSession : IAsyncDisposable
     private readonly SessionOutcome _outcome;
     private int _disposed;
 
-    internal GenerationSession(GenerationStream stream, GenerationRequest request, string endpoint, long acceptedTimestamp, GenerationSessions owner)
+    internal GenerationSession(GenerationStream stream, GenerationRequest request, string endpoint, long acceptedTimestamp, GenerationSessions owner, AdmissionState admission)
     {
         Stream = stream;
         Request = request;
+        Admission = admission;
         AcceptedTimestamp = acceptedTimestamp;
         _owner = owner;
         _outcome = new SessionOutcome(request, endpoint);
@@ -28,6 +30,9 @@ public sealed class GenerationSession : IAsyncDisposable
     public Guid RequestId => Stream.RequestId;
 
     public GenerationRequest Request { get; }
+
+    /// <summary>How admission treated the request: its caller, its reservation, the <c>x-ratelimit-*</c> figures for its response.</summary>
+    public AdmissionState Admission { get; }
 
     public long AcceptedTimestamp { get; }
 
@@ -47,26 +52,17 @@ public sealed class GenerationSession : IAsyncDisposable
     /// <summary>The next event, or null when the stream ended; throws <see cref="TimeoutException"/> after the idle timeout.</summary>
     public async ValueTask<object?> NextAsync(TimeSpan idleTimeout, CancellationToken cancellationToken)
     {
-        var reader = Stream.Events;
-        if (reader.TryRead(out var ready))
+        while (true)
         {
-            return Observe(ready);
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(idleTimeout);
-        try
-        {
-            if (await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false) && reader.TryRead(out var next))
+            var next = await ReadAsync(idleTimeout, cancellationToken).ConfigureAwait(false);
+            if (next is GenerationPrepared prepared)
             {
-                return Observe(next);
+                // A request held for admission, encoded: the gateway's own step, not an event for the reader.
+                await _owner.RouteHeldAsync(this, prepared, cancellationToken).ConfigureAwait(false);
+                continue;
             }
 
-            return null;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"No progress from the pipeline for {idleTimeout.TotalSeconds:0} s.");
+            return next is null ? null : Observe(next);
         }
     }
 
@@ -114,9 +110,36 @@ public sealed class GenerationSession : IAsyncDisposable
         GatewayMetrics.Record(this, _outcome, now);
         GatewayTracing.EndGeneration(Activity, _outcome);
         await _owner.FinishAsync(this).ConfigureAwait(false);
+        var prompt = _outcome.Completed?.PromptTokens ?? Admission.PromptTokens ?? 0;
+        await _owner.LeaveAsync(this, _outcome.Backend.Length == 0 ? null : _outcome.Backend, _outcome.Status, prompt, _outcome.GeneratedTokens).ConfigureAwait(false);
     }
 
     internal double SecondsSinceAccepted(long timestamp) => (timestamp - AcceptedTimestamp) / (double)Stopwatch.Frequency;
+
+    private async ValueTask<object?> ReadAsync(TimeSpan idleTimeout, CancellationToken cancellationToken)
+    {
+        var reader = Stream.Events;
+        if (reader.TryRead(out var ready))
+        {
+            return ready;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(idleTimeout);
+        try
+        {
+            if (await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false) && reader.TryRead(out var next))
+            {
+                return next;
+            }
+
+            return null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"No progress from the pipeline for {idleTimeout.TotalSeconds:0} s.");
+        }
+    }
 
     private object Observe(object e)
     {

@@ -3,6 +3,8 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Suite.Contracts;
+using Suite.Gateway.Limits;
+using Suite.Gateway.Tenancy;
 using Suite.ServiceDefaults.Bus;
 using Suite.ServiceDefaults.Errors;
 using Suite.ServiceDefaults.Pipeline;
@@ -12,23 +14,47 @@ namespace Suite.Gateway.Sessions;
 /// <summary>
 /// The one front door to the pipeline for every kind of client (TGI's <c>Infer</c>): starts a request (gateway →
 /// tokenizer → router → worker), tracks its replies, and resumes it on another worker when its worker dies. The OpenAI
-/// endpoints and the job runner both serve through it.
+/// endpoints and the job runner both serve through it, and so every request passes the same admission (model access,
+/// limits, fair share) and keeps its caller's placement on every attempt.
 /// </summary>
-public sealed partial class GenerationSessions(IBus bus, IPipelineSender sender, StreamRegistry registry, ReplyEndpoint reply, IOptions<GatewayOptions> options, ILogger<GenerationSessions> logger)
+public sealed partial class GenerationSessions(
+    IBus bus,
+    IPipelineSender sender,
+    StreamRegistry registry,
+    ReplyEndpoint reply,
+    RequestAdmission admission,
+    IOptions<GatewayOptions> options,
+    IOptions<TenancyOptions> tenancy,
+    ILogger<GenerationSessions> logger)
 {
     // A command nobody consumed within this time is dropped by the broker: its client has long been answered 503/504.
     private static readonly TimeSpan CommandTimeToLive = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan CancelPublishTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// Sends <paramref name="request"/> into the pipeline. <paramref name="endpoint"/> names the door it came through
-    /// (for telemetry), <paramref name="acceptedTimestamp"/> when it arrived (for time to first token).
+    /// Admits <paramref name="request"/> and sends it into the pipeline. <paramref name="endpoint"/> names the door it
+    /// came through (for telemetry), <paramref name="acceptedTimestamp"/> when it arrived (for time to first token).
+    /// Under overload this waits for the caller's fair share of the fleet. A refused request's session yields its
+    /// <see cref="GenerationFailed"/> (429, 404…) as its only event.
     /// </summary>
     public async Task<GenerationSession> StartAsync(GenerationRequest request, string endpoint, long acceptedTimestamp, CancellationToken cancellationToken)
     {
-        var command = new PrepareGeneration(Guid.NewGuid(), request.Model, request.Input, request.Sampling, request.Limits, reply.Address, request.Priority, DateTimeOffset.UtcNow, Continuation.First);
+        var requestId = Guid.NewGuid();
+        var caller = request.Caller ?? Caller.Anonymous;
+        var admitted = await admission.EnterAsync(caller, request.Model, requestId, cancellationToken).ConfigureAwait(false);
+
+        // A request that names no max_tokens stops at the configured cap, not at the end of the context.
+        var limits = request.Limits.MaxTokens is null ? request.Limits with { DefaultMaxTokens = options.Value.DefaultMaxTokens } : request.Limits;
+        var priority = request.Caller is { } c ? c.Priority(request.Priority, tenancy.Value) : request.Priority;
+        var command = new PrepareGeneration(requestId, request.Model, request.Input, request.Sampling, limits, reply.Address, priority, DateTimeOffset.UtcNow, Continuation.First, caller.Placement, admitted.HoldForAdmission);
         var stream = registry.Open(command);
-        var session = new GenerationSession(stream, request, endpoint, acceptedTimestamp, this);
+        var session = new GenerationSession(stream, request, endpoint, acceptedTimestamp, this, admitted);
+        if (admitted.Refusal is { } refusal)
+        {
+            stream.Fail(new GenerationFailed(requestId, refusal, null));
+            return session;
+        }
+
         try
         {
             await SendAsync(command, cancellationToken).ConfigureAwait(false);
@@ -37,11 +63,44 @@ public sealed partial class GenerationSessions(IBus bus, IPipelineSender sender,
         {
             registry.Close(command.RequestId);
             session.Activity?.Dispose();
+            await admission.LeaveAsync(admitted, null, 503, 0, 0).ConfigureAwait(false);
             throw;
         }
 
         return session;
     }
+
+    /// <summary>
+    /// A request held for its token count comes back encoded: the first time, its token limits admit it (or refuse it,
+    /// which ends the stream); then it goes to the router. A failover of a held request passes here again, admitted.
+    /// </summary>
+    internal async Task RouteHeldAsync(GenerationSession session, GenerationPrepared prepared, CancellationToken cancellationToken)
+    {
+        var state = session.Admission;
+        state.PromptTokens = prepared.Route.PromptTokens.Length;
+        if (!state.Admitted)
+        {
+            if (await admission.AdmitPreparedAsync(state, session.RequestId, prepared.Route, cancellationToken).ConfigureAwait(false) is { } refusal)
+            {
+                session.Stream.Fail(new GenerationFailed(session.RequestId, refusal, null));
+                return;
+            }
+        }
+
+        try
+        {
+            await sender.SendAsync(PipelineAddresses.Router, prepared.Route, CommandTimeToLive, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The bus is down: the stream stays open and the stall timer resumes it.
+            LogResumeFailed(logger, session.RequestId, e.Message);
+        }
+    }
+
+    /// <summary>The request ended: its limits are settled, its place goes back, its usage is counted.</summary>
+    internal Task LeaveAsync(GenerationSession session, string? backend, int status, int promptTokens, int completionTokens)
+        => admission.LeaveAsync(session.Admission, backend, status, promptTokens, completionTokens);
 
     /// <summary>Resumes <paramref name="stream"/> on another worker from the tokens it already delivered.</summary>
     public async Task FailOverAsync(GenerationStream stream, string reason)

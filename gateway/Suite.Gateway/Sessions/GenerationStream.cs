@@ -84,6 +84,24 @@ public sealed class GenerationStream(PrepareGeneration request)
     }
 
     /// <summary>
+    /// The current attempt of a request held for admission came back encoded: the session's reader admits it and
+    /// routes it (in its own task, not on the reply endpoint, which serves every request).
+    /// </summary>
+    public void OnPrepared(GenerationPrepared prepared)
+    {
+        lock (_lock)
+        {
+            if (_closed || prepared.Route.Continuation.Attempt != _attempt)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _lastActivity, System.Diagnostics.Stopwatch.GetTimestamp());
+            _events.Writer.TryWrite(prepared);
+        }
+    }
+
+    /// <summary>
     /// The worker holding the current attempt says it is queued or prefilling: the stream is quiet, not lost. It also
     /// names the worker before any token arrived, so the worker's death is noticed.
     /// </summary>

@@ -8,8 +8,19 @@ namespace Suite.Gateway.Sessions;
 /// that waits for them; messages of requests no longer waited on (finished, or their client left) are dropped.
 /// </summary>
 public sealed class ReplyHandler(StreamRegistry registry) :
-    IPipelineHandler<TokensGeneratedBatch>, IPipelineHandler<TokensGenerated>, IPipelineHandler<GenerationCompleted>, IPipelineHandler<GenerationFailed>, IPipelineHandler<GenerationsPending>
+    IPipelineHandler<TokensGeneratedBatch>, IPipelineHandler<TokensGenerated>, IPipelineHandler<GenerationCompleted>, IPipelineHandler<GenerationFailed>, IPipelineHandler<GenerationsPending>,
+    IPipelineHandler<GenerationPrepared>
 {
+    public Task HandleAsync(GenerationPrepared message, CancellationToken cancellationToken)
+    {
+        if (registry.TryGet(message.RequestId, out var stream))
+        {
+            stream.OnPrepared(message);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task HandleAsync(TokensGeneratedBatch message, CancellationToken cancellationToken)
     {
         var chunks = message.Chunks;

@@ -67,6 +67,8 @@ internal sealed class SessionOutcome(GenerationRequest request, string endpoint)
             DateTimeOffset.UtcNow,
             _chunks,
             _completed?.Attempt ?? 1,
-            run.Stream.MessageShare);
+            run.Stream.MessageShare,
+            run.Admission.Caller.IsAnonymous ? null : run.Admission.Caller.TenantId,
+            run.Admission.Caller.KeyId);
     }
 }

@@ -14,10 +14,17 @@ public static class StorageExtensions
     public static StorageOptions AddSuiteStorage(this IHostApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
+        if (builder.Services.Any(d => d.ServiceType == typeof(StorageOptions) && d.ImplementationInstance is StorageOptions))
+        {
+            // Several features of one host ask for storage (jobs, tenancy): it is composed once.
+            return (StorageOptions)builder.Services.First(d => d.ServiceType == typeof(StorageOptions) && d.ImplementationInstance is StorageOptions).ImplementationInstance!;
+        }
+
         builder.AddValidatedOptions<StorageOptions>(StorageOptions.Section).PostConfigure(o => ApplyShorthands(o, configuration));
         var options = new StorageOptions();
         configuration.GetSection(StorageOptions.Section).Bind(options);
         ApplyShorthands(options, configuration);
+        builder.Services.AddSingleton(options);
         if (options.Postgres is { Length: > 0 } postgres)
         {
             builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(postgres));

@@ -92,6 +92,80 @@ public sealed class RequestParserTests
         Assert.Equal(400, error!.StatusCode);
     }
 
+    [Fact]
+    public void Parse_MaxTokensOfTheWrongTypeBesideMaxCompletionTokens_IsRefused()
+    {
+        var error = Error("""{"model":"m","messages":[{"role":"user","content":"hi"}],"max_completion_tokens":5,"max_tokens":"abc"}""");
+
+        Assert.Equal("max_tokens", error.Param);
+        Assert.Equal("invalid_type", error.Code);
+    }
+
+    [Fact]
+    public void Parse_StopLongerThanTheLimit_IsRefused()
+    {
+        var stop = new string('x', RequestParser.MaxStopLength + 1);
+
+        var single = Error($$"""{"model":"m","prompt":"hi","stop":"{{stop}}"}""", GenerationKind.Completion);
+        var listed = Error($$"""{"model":"m","prompt":"hi","stop":["ok","{{stop}}"]}""", GenerationKind.Completion);
+
+        Assert.Equal("stop", single.Param);
+        Assert.Equal("string_above_max_length", listed.Code);
+    }
+
+    [Fact]
+    public void Parse_MoreMessagesThanOpenAiAllows_IsRefused()
+    {
+        var messages = string.Join(',', Enumerable.Repeat("""{"role":"user","content":"x"}""", RequestParser.MaxMessages + 1));
+
+        var error = Error($$"""{"model":"m","messages":[{{messages}}]}""");
+
+        Assert.Equal("messages", error.Param);
+        Assert.Equal("array_above_max_length", error.Code);
+    }
+
+    [Theory]
+    [InlineData("\"tools\":\"x\"")]
+    [InlineData("\"tools\":{}")]
+    [InlineData("\"tools\":3")]
+    public void Parse_ToolsOfTheWrongType_IsRefused(string tools)
+    {
+        var error = Error($$"""{"model":"m","messages":[{"role":"user","content":"hi"}],{{tools}}}""");
+
+        Assert.Equal("tools", error.Param);
+        Assert.Equal("invalid_type", error.Code);
+    }
+
+    [Fact]
+    public void Parse_EmptyOrNullTools_AreAccepted()
+    {
+        Assert.Null(RequestParser.Parse(Json("""{"model":"m","messages":[{"role":"user","content":"hi"}],"tools":[]}"""), GenerationKind.ChatCompletion).Error);
+        Assert.Null(RequestParser.Parse(Json("""{"model":"m","messages":[{"role":"user","content":"hi"}],"tools":null}"""), GenerationKind.ChatCompletion).Error);
+    }
+
+    [Theory]
+    [InlineData("application/json", true)]
+    [InlineData("application/json; charset=utf-8", true)]
+    [InlineData("Application/JSON", true)]
+    [InlineData("text/plain; charset=json", false)]
+    [InlineData("application/x-www-form-urlencoded", false)]
+    [InlineData("text/json", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void IsJson_OnlyApplicationJson(string? contentType, bool expected)
+    {
+        Assert.Equal(expected, RequestBody.IsJson(contentType));
+    }
+
     private static (ParsedGeneration? Request, Suite.Contracts.PipelineError? Error) Parse(string json, GenerationKind kind)
         => RequestParser.Parse(JsonDocument.Parse(json).RootElement, kind);
+
+    private static Suite.Contracts.PipelineError Error(string json, GenerationKind kind = GenerationKind.ChatCompletion)
+    {
+        var (request, error) = RequestParser.Parse(Json(json), kind);
+        Assert.Null(request);
+        return error!;
+    }
+
+    private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
 }

@@ -87,6 +87,37 @@ public static class PipelineErrors
     public static PipelineError PipelineTimeout(string message)
         => new(504, ErrorTypes.Timeout, message, null, "pipeline_timeout", 1);
 
+    public static PipelineError PlacementUnavailable(string model, string placement, int retryAfter)
+        => new(503, ErrorTypes.ServiceUnavailable, $"No worker serving '{model}' in the placement your API key is restricted to ({placement}) is up right now; the request is never served elsewhere. Retry shortly.", null, "placement_unavailable", retryAfter);
+
+    /// <summary>A per-key or per-tenant rate limit (requests, tokens per minute, concurrent requests) is exhausted.</summary>
+    public static PipelineError RateLimited(string message, int retryAfter)
+        => new(429, ErrorTypes.RateLimitExceeded, message, null, "rate_limit_exceeded", Math.Max(1, retryAfter));
+
+    /// <summary>A daily or monthly token budget is spent: OpenAI's <c>insufficient_quota</c>.</summary>
+    public static PipelineError QuotaExceeded(string message, int retryAfter)
+        => new(429, ErrorTypes.InsufficientQuota, message, null, "insufficient_quota", Math.Max(1, retryAfter));
+
+    /// <summary>The shared limit store (Redis) cannot be reached and the gateway is configured to fail closed.</summary>
+    public static PipelineError LimitsUnavailable { get; } = new(503, ErrorTypes.ServiceUnavailable, "Rate limits cannot be checked right now (the limit store is unreachable); retry shortly.", null, "limits_unavailable", 2);
+
+    /// <summary>The tenant store (PostgreSQL) cannot be read and the key was not known to this gateway.</summary>
+    public static PipelineError KeyStoreUnavailable { get; } = new(503, ErrorTypes.ServiceUnavailable, "API keys cannot be checked right now (the key store is unreachable); retry shortly.", null, "key_store_unavailable", 2);
+
+    /// <summary>Under overload, this tenant's share of the fleet is taken and its waiting line is full or waited too long.</summary>
+    public static PipelineError TenantQueueFull(string model, int retryAfter)
+        => new(429, ErrorTypes.RateLimitExceeded, $"The fleet serving '{model}' is at capacity and your share of it is taken; retry shortly.", null, "rate_limit_exceeded", Math.Max(1, retryAfter));
+
+    public static PipelineError PayloadTooLarge(long limit)
+        => new(413, ErrorTypes.InvalidRequest, $"The request body is larger than this gateway accepts ({limit} bytes).", null, "request_too_large");
+
+    public static PipelineError UnsupportedMediaType(string? contentType)
+        => new(415, ErrorTypes.InvalidRequest, contentType is null ? "Missing content type: send 'Content-Type: application/json'." : $"Unsupported content type '{contentType}': send 'Content-Type: application/json'.", null, "invalid_content_type");
+
+    /// <summary>An error the HTTP framework produced (no route, wrong method, a malformed or oversized request), in OpenAI's shape.</summary>
+    public static PipelineError Http(int status, string message, string code)
+        => new(status, status >= 500 ? ErrorTypes.ServerError : ErrorTypes.InvalidRequest, message, null, code);
+
     public static PipelineError EngineFailed(string detail)
         => new(500, ErrorTypes.ServerError, $"The engine failed: {detail}", null, "engine_error");
 

@@ -12,7 +12,8 @@ namespace Suite.Router.Handlers;
 /// <summary>
 /// Picks a worker for a tokenized request and sends it there, with the decision (policy, predicted time to first
 /// token, cached prefix, runner-up) that the worker echoes back, a debug log line tells and the route span records.
-/// With no live worker for the model: 404 if the model was never served, else 503 with Retry-After.
+/// With no live worker for the model: 404 if the model was never served, else 503 with Retry-After; with live workers
+/// but none inside the request's placement, 503 naming the placement.
 /// </summary>
 public sealed partial class RouteGenerationHandler(
     WorkerRegistry registry,
@@ -28,12 +29,12 @@ public sealed partial class RouteGenerationHandler(
         using var activity = Source.StartActivity($"route {request.Model}");
         var generated = request.Continuation.GeneratedTokens;
         int[] tokens = generated.Length == 0 ? request.PromptTokens : [.. request.PromptTokens, .. generated];
-        var (worker, decision, candidates) = decider.Decide(request.Model, tokens, request.Priority, request.Limits.MaxTokens, request.Continuation.ExcludedWorkers);
+        var (worker, decision, candidates) = decider.Decide(request.Model, tokens, request.Priority, request.Limits.MaxTokens, request.Continuation.ExcludedWorkers, request.Placement);
         if (worker is null && !registry.IsWarm)
         {
             // Just started: the worker for this request may only be one heartbeat away.
             await registry.WhenWarmAsync(cancellationToken).ConfigureAwait(false);
-            (worker, decision, candidates) = decider.Decide(request.Model, tokens, request.Priority, request.Limits.MaxTokens, request.Continuation.ExcludedWorkers);
+            (worker, decision, candidates) = decider.Decide(request.Model, tokens, request.Priority, request.Limits.MaxTokens, request.Continuation.ExcludedWorkers, request.Placement);
         }
 
         if (worker is null || decision is null)
@@ -41,9 +42,11 @@ public sealed partial class RouteGenerationHandler(
             var retryAfter = options.Value.RetryAfterSeconds;
             var error = candidates > 0
                 ? PipelineErrors.FleetAtCapacity(request.Model, retryAfter)
-                : registry.IsKnownModel(request.Model)
-                    ? PipelineErrors.NoWorker(request.Model, retryAfter)
-                    : PipelineErrors.ModelNotFound(request.Model);
+                : request.Placement is { } placement && registry.LiveWorkers(request.Model).Count > 0
+                    ? PipelineErrors.PlacementUnavailable(request.Model, placement.Describe(), retryAfter)
+                    : registry.IsKnownModel(request.Model)
+                        ? PipelineErrors.NoWorker(request.Model, retryAfter)
+                        : PipelineErrors.ModelNotFound(request.Model);
             activity?.SetTag("error.type", error.Code);
             activity?.SetStatus(ActivityStatusCode.Error, error.Message);
             await sender.SendAsync(request.ReplyAddress, new GenerationFailed(request.RequestId, error, null), cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -63,6 +66,10 @@ public sealed partial class RouteGenerationHandler(
             activity.SetTag("suite.router.cached_tokens", decision.CachedTokens);
             activity.SetTag("suite.router.runner_up", decision.RunnerUpWorkerId);
             activity.SetTag("suite.attempt", request.Continuation.Attempt);
+            if (request.Placement is { } placement)
+            {
+                activity.SetTag("suite.router.placement", placement.Describe());
+            }
         }
 
         if (logger.IsEnabled(LogLevel.Debug))

@@ -51,6 +51,7 @@ public sealed class SuiteMetrics
     private readonly Counter _prefixCacheQueries;
     private readonly Counter _prefixCacheHits;
     private readonly HashSet<string[]> _published = new(LabelsComparer.Instance);
+    private readonly TenantUsageMetrics _tenants;
 
     public SuiteMetrics()
     {
@@ -81,11 +82,13 @@ public sealed class SuiteMetrics
         _prefixCacheBlocks = NewGauge("suite:prefix_cache_blocks", "KV blocks the workers' prefix caches hold.", ModelBackend);
         _prefixCacheQueries = NewCounter("vllm:prefix_cache_queries_total", "Prompt tokens looked up in the prefix cache.", ModelBackend);
         _prefixCacheHits = NewCounter("vllm:prefix_cache_hits_total", "Prompt tokens found in the prefix cache.", ModelBackend);
+        _tenants = new TenantUsageMetrics(factory);
         _registry.AddBeforeCollectCallback(SetGauges);
     }
 
     public void Record(RequestCompleted e)
     {
+        _tenants.Record(e);
         if (e.StatusCode >= 400)
         {
             _requestErrors.WithLabels(e.Model, e.StatusCode.ToString(CultureInfo.InvariantCulture)).Inc();

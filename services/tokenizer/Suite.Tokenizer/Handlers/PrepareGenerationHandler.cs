@@ -4,7 +4,10 @@ using Suite.Tokenizer.Registry;
 
 namespace Suite.Tokenizer.Handlers;
 
-/// <summary>Renders and encodes a request once, then hands the token IDs to the router (or the error to the client).</summary>
+/// <summary>
+/// Renders and encodes a request once, then hands the token IDs to the router (or the error to the client). A request
+/// held for admission goes back to the gateway instead, which routes it once its token limits admit it.
+/// </summary>
 public sealed class PrepareGenerationHandler(PromptEncoder encoder, TokenizationLanes lanes, IPipelineSender sender) : IPipelineHandler<PrepareGeneration>
 {
     private static readonly System.Diagnostics.ActivitySource Source = new("Suite.Tokenizer");
@@ -31,15 +34,23 @@ public sealed class PrepareGenerationHandler(PromptEncoder encoder, Tokenization
             return;
         }
 
-        await sender.SendAsync(PipelineAddresses.Router, new RouteGeneration(
+        var route = new RouteGeneration(
             request.RequestId,
             request.Model,
             result.Tokens,
             request.Sampling,
-            request.Limits,
+            PromptEncoder.Resolve(request.Limits, result.Tokens.Length, result.MaxModelLength),
             request.ReplyAddress,
             request.Priority,
             request.AcceptedAt,
-            request.Continuation), cancellationToken: cancellationToken).ConfigureAwait(false);
+            request.Continuation,
+            request.Placement);
+        if (request.HoldForAdmission)
+        {
+            await sender.SendAsync(request.ReplyAddress, new GenerationPrepared(request.RequestId, route), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await sender.SendAsync(PipelineAddresses.Router, route, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

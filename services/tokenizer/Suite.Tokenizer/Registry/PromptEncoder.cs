@@ -99,12 +99,27 @@ public sealed class PromptEncoder(TokenizerRegistry registry)
             return EncodeResult.Fail(PipelineErrors.EmptyPrompt(what));
         }
 
-        var requested = tokens.Length + (maxTokens ?? 0);
+        // In 64 bits: prompt tokens plus a max_tokens near int.MaxValue overflow 32-bit arithmetic and pass the check.
+        var requested = (long)tokens.Length + (maxTokens ?? 0);
         if (enforce && (tokens.Length >= maxLength || (maxTokens is not null && requested > maxLength)))
         {
             return EncodeResult.Fail(PipelineErrors.ContextLengthExceeded(maxLength, tokens.Length, maxTokens, what));
         }
 
         return new EncodeResult(tokens, maxLength, rendered, null);
+    }
+
+    /// <summary>
+    /// The limits a request is routed with: one that names no <c>max_tokens</c> but carries the gateway's default cap
+    /// gets the smaller of that cap and the room its prompt leaves in the context.
+    /// </summary>
+    public static GenerationLimits Resolve(GenerationLimits limits, int promptTokens, int maxModelLength)
+    {
+        if (limits.MaxTokens is not null || limits.DefaultMaxTokens is not { } cap)
+        {
+            return limits;
+        }
+
+        return limits with { MaxTokens = Math.Max(1, Math.Min(cap, maxModelLength - promptTokens)) };
     }
 }

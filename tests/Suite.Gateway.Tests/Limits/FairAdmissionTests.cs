@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Options;
+using Suite.Gateway.Limits;
+using Suite.Gateway.Tenancy;
+
+namespace Suite.Gateway.Tests.Limits;
+
+public sealed class FairAdmissionTests
+{
+    private const string Model = "m";
+    private readonly FleetCapacity _capacity = new(Options.Create(new GatewayOptions()), TimeProvider.System);
+
+    [Fact]
+    public void Enter_NoHeartbeatHeardForTheModel_NothingWaits()
+    {
+        var admission = Admission();
+
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.Equal(AdmissionResult.Granted, admission.Enter(Model, "a", TenantTier.Standard, _ => { }, out _, out _));
+        }
+    }
+
+    [Fact]
+    public void Exit_FleetFullAndAFloodWaiting_LetsTheOtherTenantInFirst()
+    {
+        _capacity.Observe("w1", Model, 2);
+        var admission = Admission();
+        var order = new List<string>();
+        var held = new List<AdmissionTicket>();
+        for (var i = 0; i < 2; i++)
+        {
+            admission.Enter(Model, "a", TenantTier.Standard, _ => { }, out var ticket, out _);
+            held.Add(ticket!);
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            var name = $"a{i}";
+            Assert.Equal(AdmissionResult.Queued, admission.Enter(Model, "a", TenantTier.Standard, t => { order.Add(name); held.Add(t); }, out _, out _));
+        }
+
+        admission.Exit(held[0]);
+        admission.Enter(Model, "b", TenantTier.Standard, t => { order.Add("b0"); held.Add(t); }, out _, out _);
+        admission.Exit(held[1]);
+        admission.Exit(held[2]);
+
+        Assert.Equal(["a0", "b0", "a1"], order);
+        Assert.Equal((2, 8), admission.Load(Model));
+    }
+
+    [Fact]
+    public void Enter_TenantLineFull_IsRefusedWhileOthersStillQueue()
+    {
+        _capacity.Observe("w1", Model, 1);
+        var admission = Admission(new AdmissionOptions { MaxQueuedPerTenant = 2 });
+        admission.Enter(Model, "a", TenantTier.Standard, _ => { }, out _, out _);
+
+        Assert.Equal(AdmissionResult.Queued, admission.Enter(Model, "a", TenantTier.Standard, _ => { }, out _, out _));
+        Assert.Equal(AdmissionResult.Queued, admission.Enter(Model, "a", TenantTier.Standard, _ => { }, out _, out _));
+        Assert.Equal(AdmissionResult.Refused, admission.Enter(Model, "a", TenantTier.Standard, _ => { }, out _, out _));
+        Assert.Equal(AdmissionResult.Queued, admission.Enter(Model, "b", TenantTier.Standard, _ => { }, out _, out _));
+    }
+
+    [Fact]
+    public void Observe_AWorkerJoins_LetsWaitingRequestsIn()
+    {
+        _capacity.Observe("w1", Model, 1);
+        var admission = Admission();
+        admission.Enter(Model, "a", TenantTier.Standard, _ => { }, out _, out _);
+        var granted = 0;
+        admission.Enter(Model, "a", TenantTier.Standard, _ => granted++, out _, out _);
+
+        _capacity.Observe("w2", Model, 4);
+
+        Assert.Equal(1, granted);
+    }
+
+    [Fact]
+    public async Task EnterAsync_WaitedTooLong_IsNullAndLeavesNoTrace()
+    {
+        _capacity.Observe("w1", Model, 1);
+        var admission = new FairAdmission(_capacity, Options.Create(new AdmissionOptions { MaxWaitSeconds = 0.2 }), Options.Create(new TenancyOptions()));
+        var caller = Caller.ForTenant(new Tenant("a", "a", TenantTier.Standard, TenantAccess.Any, TenantLimits.None, DateTimeOffset.UnixEpoch));
+        var first = await admission.EnterAsync(Model, caller, TestContext.Current.CancellationToken);
+
+        var second = await admission.EnterAsync(Model, caller, TestContext.Current.CancellationToken);
+        admission.Exit(first!);
+        admission.Exit(first!);
+
+        Assert.NotNull(first);
+        Assert.Null(second);
+        Assert.Equal((0, 0), admission.Load(Model));
+    }
+
+    private FairAdmission Admission(AdmissionOptions? options = null)
+        => new(_capacity, options ?? new AdmissionOptions(), new TenancyOptions(), synchronousGrants: true);
+}
