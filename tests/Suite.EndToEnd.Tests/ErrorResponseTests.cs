@@ -59,6 +59,7 @@ public sealed class ErrorResponseTests(EmbeddedSuiteFixture suite)
         { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]}]}", 400, "messages[0].tool_calls", "unsupported_value" },
         { "/v1/chat/completions", "{\"model\":\"suite-smoke\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\",\"name\":7}]}", 400, "messages[0].name", "invalid_type" },
         { "/v1/no-such-endpoint", "{}", 404, null, "unknown_url" },
+        { "/admin/v1/tenants", "{}", 404, null, "unknown_url" },
     };
 
     [Theory]

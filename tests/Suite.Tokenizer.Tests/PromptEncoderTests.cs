@@ -59,6 +59,12 @@ public sealed class PromptEncoderTests
 
         public int[] Encode(string text, bool addSpecialTokens) => [.. text.Select(c => (int)c)];
 
+        public BoundedEncoding Encode(string text, bool addSpecialTokens, int maxTokens)
+        {
+            var tokens = Encode(text, addSpecialTokens);
+            return tokens.Length > maxTokens ? new BoundedEncoding(tokens[..maxTokens], false) : new BoundedEncoding(tokens, true);
+        }
+
         public string Decode(ReadOnlySpan<int> tokens, bool skipSpecialTokens) => new([.. tokens.ToArray().Select(t => (char)t)]);
     }
 }

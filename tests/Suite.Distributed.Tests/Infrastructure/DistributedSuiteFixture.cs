@@ -52,6 +52,7 @@ public sealed class DistributedSuiteFixture : IAsyncLifetime
             ["Gateway__TelemetryUrl"] = $"http://127.0.0.1:{telemetryPort}",
             ["Gateway__StallTimeoutSeconds"] = "6",
             ["Gateway__MaxConcurrentJobs"] = "2",
+            ["Gateway__RoutingHeaders"] = "true",
         });
         foreach (var name in _specs.Keys)
         {

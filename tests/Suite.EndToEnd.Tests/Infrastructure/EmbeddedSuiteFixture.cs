@@ -37,6 +37,9 @@ public sealed class EmbeddedSuiteFixture : IAsyncLifetime
             ["Worker__PrefixCache"] = "true",
             ["Worker__MaxSequences"] = "16",
             ["Worker__HeartbeatIntervalMilliseconds"] = "200",
+
+            // Tests read which worker served a request and why (X-Suite-Worker, X-Suite-Route), off by default.
+            ["Gateway__RoutingHeaders"] = "true",
         }, "embedded");
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
         OpenAI = new OpenAIClient(new ApiKeyCredential("not-needed"), new OpenAIClientOptions { Endpoint = new Uri(BaseAddress, "/v1") });
