@@ -8,7 +8,8 @@ namespace Suite.Gateway.Limits;
 /// <summary>
 /// What every request passes before it may use the fleet, whichever door it came through: its caller's model access,
 /// its limits (requests and concurrency at once; with token limits, after its prompt is encoded, by the prompt's real
-/// token count plus its <c>max_tokens</c>), and its tenant's fair share of a saturated fleet. When the request ends,
+/// token count plus its <c>max_tokens</c>), and its tenant's fair share of a saturated fleet (only when keys are asked
+/// for: the anonymous caller of a gateway without keys is one tenant, and its requests queue at the workers). When the request ends,
 /// its reservation is settled with what it used, its place goes back, and its usage is counted.
 /// </summary>
 public sealed class RequestAdmission(LimitGate limits, FairAdmission fairness, UsageRecorder usage)
@@ -32,6 +33,14 @@ public sealed class RequestAdmission(LimitGate limits, FairAdmission fairness, U
         }
         else if (!Apply(state, await limits.ReserveAsync(caller, requestId, 0, 0, cancellationToken).ConfigureAwait(false)))
         {
+            return state;
+        }
+
+        if (caller.IsAnonymous)
+        {
+            // No keys, so no tenants to be fair between: requests wait in the workers' queues (by priority, then
+            // arrival) as they always did, not at the gateway.
+            state.Admitted = !state.HoldForAdmission;
             return state;
         }
 
