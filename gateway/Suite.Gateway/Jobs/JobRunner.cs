@@ -7,6 +7,7 @@ using Suite.Contracts;
 using Suite.Contracts.Jobs;
 using Suite.Gateway.Models;
 using Suite.Gateway.Sessions;
+using Suite.Gateway.Tenancy;
 using Suite.ServiceDefaults.Errors;
 
 namespace Suite.Gateway.Jobs;
@@ -17,10 +18,13 @@ namespace Suite.Gateway.Jobs;
 /// dependency is briefly unreachable (a request timeout, a broker reconnecting, a service not back yet), it is retried
 /// with backoff within <see cref="GatewayOptions.JobRetryBudgetSeconds"/>; after that it is answered with
 /// <see cref="GenerationJobFailed"/> naming the last reason. Only this gateway stopping gives a job up unanswered.
+/// When the gateway asks for keys, a job runs as the tenant of the key it carries, under the same rules as that key's
+/// HTTP requests; a missing or invalid key fails it with 401.
 /// </summary>
 public sealed partial class JobRunner(
     GenerationSessions sessions,
     ModelDirectory models,
+    ITenantDirectory directory,
     IOptions<GatewayOptions> options,
     ILogger<JobRunner> logger)
 {
@@ -186,13 +190,28 @@ public sealed partial class JobRunner(
     /// <summary>One pass through the pipeline: a result, or the reason to try again.</summary>
     private async Task<JobPass> RunOnceAsync(SubmitGenerationJob job, ISendEndpoint reply, StrongBox<int> chunksSent, CancellationToken stopping)
     {
-        if (!await models.IsServedAsync(job.Model, stopping).ConfigureAwait(false))
+        Caller? caller = null;
+        if (directory.KeysRequired)
+        {
+            var resolution = await directory.AuthenticateAsync(job.ApiKey, stopping).ConfigureAwait(false);
+            if (resolution.Caller is null)
+            {
+                var refused = resolution.Error!;
+                return IsTransient(refused.StatusCode)
+                    ? new JobPass(null, refused.Message, refused.RetryAfterSeconds is { } s ? TimeSpan.FromSeconds(s) : null)
+                    : new JobPass(JobResult.Of(Failed(job, refused)), null, null);
+            }
+
+            caller = resolution.Caller;
+        }
+
+        if ((caller is not null && !caller.Access.AllowsModel(job.Model)) || !await models.IsServedAsync(job.Model, stopping).ConfigureAwait(false))
         {
             return new JobPass(JobResult.Of(Failed(job, PipelineErrors.ModelNotFound(job.Model))), null, null);
         }
 
         var kind = job.Input.Messages is null ? GenerationKind.Completion : GenerationKind.ChatCompletion;
-        var request = new GenerationRequest(kind, job.Model, job.Input, job.Sampling, job.Limits, job.Priority);
+        var request = new GenerationRequest(kind, job.Model, job.Input, job.Sampling, job.Limits, job.Priority, caller);
         await using var session = await sessions.StartAsync(request, "queue:" + QueueNames.Jobs, Stopwatch.GetTimestamp(), stopping).ConfigureAwait(false);
         SessionResult result;
         try

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Suite.Contracts.Jobs;
 using Suite.Distributed.Tests.Infrastructure;
 
 namespace Suite.Distributed.Tests.Tenancy;
@@ -154,6 +155,28 @@ public sealed class TenancyFleetTests(TenancyFleetFixture fleet)
 
             await fleet.WaitForWorkersAsync(TenancyFleetFixture.WorkerIds, TimeSpan.FromSeconds(120));
         }
+    }
+
+    [Fact]
+    public async Task A_queue_job_runs_as_the_tenant_of_its_key_and_one_without_a_key_is_refused()
+    {
+        var (_, key, _) = await fleet.TenantKeyAsync(pools: ["sim-b"]);
+        await using var producer = new JobProducer(fleet.Broker.Uri);
+        await producer.StartAsync();
+        var pinned = producer.Job("Once upon a time", 8) with { ApiKey = key };
+        var keyless = producer.Job("Once upon a time", 8);
+        var wrong = producer.Job("Once upon a time", 8) with { ApiKey = "sk-suite-not-a-key" };
+
+        await producer.SubmitAsync(pinned);
+        await producer.SubmitAsync(keyless);
+        await producer.SubmitAsync(wrong);
+
+        Assert.True(await producer.WaitAsync(() => producer.Completed.Count + producer.Failed.Count >= 3, TimeSpan.FromSeconds(90)), $"{producer.Completed.Count} completed, {producer.Failed.Count} failed of 3\n{fleet.Logs()}");
+        var completed = Assert.Single(producer.Completed);
+        Assert.Equal(pinned.JobId, completed.JobId);
+        Assert.Equal("sim-b-1", completed.WorkerId);
+        Assert.Equal(new[] { keyless.JobId, wrong.JobId }.Order(), producer.Failed.Select(f => f.JobId).Order());
+        Assert.All(producer.Failed, f => Assert.Equal((401, "invalid_api_key"), (f.StatusCode, f.Code)));
     }
 
     [Fact]
