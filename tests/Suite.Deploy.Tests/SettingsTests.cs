@@ -28,6 +28,7 @@ public sealed class SettingsTests(RenderedManifests manifests)
         ["SUITE_SIM_PROFILE"] = "set as Worker__SimProfile for the sim pool",
         ["Worker__NativeLibraryPath"] = "set as SUITE_NATIVE_LIBRARY_PATH for the cuda and cann pools",
         ["Gateway__ApiKeys"] = "from the optional Secret suite-gateway-keys (envFrom), never a ConfigMap",
+        ["Tenancy__AdminKey"] = "from the optional Secret suite-gateway-keys (envFrom), never a ConfigMap",
         ["CUDA_VISIBLE_DEVICES"] = "set by the NVIDIA device plugin to the GPU it allots",
         ["ASCEND_RT_VISIBLE_DEVICES"] = "the Ascend device plugin and runtime choose the NPU",
     };

@@ -3,6 +3,8 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Suite.EndToEnd.Tests.Infrastructure;
 using Suite.Gateway;
+using Suite.Gateway.Limits;
+using Suite.Gateway.Tenancy;
 using Suite.ModelWorker;
 using Suite.Router;
 using Suite.ServiceDefaults.Bus;
@@ -20,6 +22,9 @@ public static partial class SuiteSettings
     public static IReadOnlyList<(string Section, Type Options)> OptionClasses { get; } =
     [
         (GatewayOptions.Section, typeof(GatewayOptions)),
+        (TenancyOptions.Section, typeof(TenancyOptions)),
+        (LimitsOptions.Section, typeof(LimitsOptions)),
+        (AdmissionOptions.Section, typeof(AdmissionOptions)),
         (RouterOptions.Section, typeof(RouterOptions)),
         (ModelWorkerOptions.Section, typeof(ModelWorkerOptions)),
         (BusOptions.Section, typeof(BusOptions)),
