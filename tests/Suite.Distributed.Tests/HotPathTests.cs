@@ -44,6 +44,6 @@ public sealed class HotPathTests(DistributedSuiteFixture suite)
         // Each worker's and the gateway's own hot queue is announced in their logs with what it consumes.
         Assert.Contains("Pipeline (RabbitMQ): consuming suite-worker-cpu-a-hot (GenerateTokens)", suite.Process("worker-cpu-a").ReadLog(), StringComparison.Ordinal);
         Assert.Contains("Pipeline (RabbitMQ): consuming suite-worker-cpu-b-hot (GenerateTokens)", suite.Process("worker-cpu-b").ReadLog(), StringComparison.Ordinal);
-        Assert.Contains("-hot (TokensGeneratedBatch, TokensGenerated, GenerationCompleted, GenerationFailed, GenerationsPending)", suite.Process("gateway").ReadLog(), StringComparison.Ordinal);
+        Assert.Contains("-hot (TokensGeneratedBatch, TokensGenerated, GenerationCompleted, GenerationFailed, GenerationsPending, GenerationPrepared)", suite.Process("gateway").ReadLog(), StringComparison.Ordinal);
     }
 }

@@ -53,13 +53,14 @@ public sealed class WorkerRegistry(IOptions<RouterOptions> options)
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var first = Volatile.Read(ref _firstHeardAt);
-        var left = first == 0 ? TimeSpan.Zero : _warmUp - Stopwatch.GetElapsedTime(first);
-        var toLimit = _warmUpLimit - Stopwatch.GetElapsedTime(_started);
-        left = left < toLimit ? left : toLimit;
-        if (left > TimeSpan.Zero)
+        // A timer can fire a little before the stopwatch says the time is up: wait until the registry itself is warm.
+        while (!IsWarm)
         {
-            await Task.Delay(left, cancellationToken).ConfigureAwait(false);
+            var first = Volatile.Read(ref _firstHeardAt);
+            var left = first == 0 ? TimeSpan.MaxValue : _warmUp - Stopwatch.GetElapsedTime(first);
+            var toLimit = _warmUpLimit - Stopwatch.GetElapsedTime(_started);
+            left = left < toLimit ? left : toLimit;
+            await Task.Delay(left > TimeSpan.FromMilliseconds(1) ? left : TimeSpan.FromMilliseconds(1), cancellationToken).ConfigureAwait(false);
         }
     }
 
