@@ -15,7 +15,19 @@ public sealed class PrefixRoutingTests(DistributedSuiteFixture suite)
         for (var conversation = 0; conversation < 3; conversation++)
         {
             var system = $"Tenant {Guid.NewGuid():N}. " + string.Concat(Enumerable.Repeat("Answer briefly and cite the manual. ", 25));
+            var before = await IndexedBlocksByWorkerAsync();
             var (first, _, _) = await AskAsync(system, "What is the first rule?");
+
+            // Workers publish their stored blocks every KvEventIntervalMilliseconds: the router routes by prefix once it
+            // has heard them, so wait for that state rather than racing the next batch.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            int? indexed;
+            while ((indexed = await IndexedBlocksAsync(first)) <= before.GetValueOrDefault(first) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+
+            Assert.True(indexed > before.GetValueOrDefault(first), $"the router never indexed {first}'s new blocks ({before.GetValueOrDefault(first)} before, {indexed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "worker gone"} after 30 s)");
             var (second, cached, route) = await AskAsync(system, "And the second rule?");
 
             Assert.Equal(first, second);
@@ -88,6 +100,12 @@ public sealed class PrefixRoutingTests(DistributedSuiteFixture suite)
         var router = health.GetProperty("services").GetProperty("router").GetProperty("details");
         var total = int.Parse(router.GetProperty("indexed_blocks").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
         return (total, health.GetProperty("workers").EnumerateArray().Sum(w => w.GetProperty("indexed_blocks").GetInt32()));
+    }
+
+    private async Task<Dictionary<string, int>> IndexedBlocksByWorkerAsync()
+    {
+        var health = await suite.HealthAsync();
+        return health.GetProperty("workers").EnumerateArray().ToDictionary(w => w.GetProperty("worker_id").GetString()!, w => w.GetProperty("indexed_blocks").GetInt32());
     }
 
     /// <summary>The blocks the router's index holds for a worker, or null when the worker is not live.</summary>

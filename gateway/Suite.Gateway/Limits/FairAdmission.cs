@@ -9,7 +9,9 @@ namespace Suite.Gateway.Limits;
 /// per worker) a request goes in at once; past that it waits in its tenant's line of a
 /// <see cref="WeightedFairQueue{T}"/> and is let in when a request ends or workers arrive. So a tenant that floods
 /// the fleet is held back at the gateway (and refused once its line is full), while another tenant's request waits
-/// only for the next free slot, not behind the flood in the workers' queues.
+/// only for the next free slot, not behind the flood in the workers' queues. While more than one tenant is active,
+/// the last <see cref="AdmissionOptions.ReservedPerWorker"/> places per worker go only to a tenant holding fewer places
+/// than the busiest one, so that other tenant does not even wait for a slot to free.
 /// </summary>
 public sealed class FairAdmission
 {
@@ -19,6 +21,7 @@ public sealed class FairAdmission
     private readonly bool _synchronousGrants;
     private readonly Dictionary<string, ModelLine> _models = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private readonly TimeProvider _clock;
 
     public FairAdmission(FleetCapacity capacity, IOptions<AdmissionOptions> options, IOptions<TenancyOptions> tenancy)
         : this(capacity, options.Value, tenancy.Value, synchronousGrants: false)
@@ -35,6 +38,7 @@ public sealed class FairAdmission
         _options = options;
         _tenancy = tenancy;
         _synchronousGrants = synchronousGrants;
+        _clock = capacity.Time;
         capacity.Changed += Pump;
     }
 
@@ -65,10 +69,13 @@ public sealed class FairAdmission
         lock (_lock)
         {
             var line = Line(model);
-            if (line.Queue.Count == 0 && line.InFlight < Limit(model))
+            line.Seen[tenant] = _clock.GetTimestamp();
+            var limit = Limit(model);
+            var reserve = Reserve(model, line, limit);
+            if ((line.Queue.Count == 0 && line.InFlight < limit - reserve)
+                || (line.InFlight < limit && line.Queue.CountOf(tenant) == 0 && line.MayUseReserve(tenant)))
             {
-                line.InFlight++;
-                ticket = new AdmissionTicket(model, tenant);
+                ticket = line.Grant(model, tenant);
                 return AdmissionResult.Granted;
             }
 
@@ -147,7 +154,7 @@ public sealed class FairAdmission
 
         lock (_lock)
         {
-            Line(ticket.Model).InFlight--;
+            Line(ticket.Model).Release(ticket.Tenant);
         }
 
         Pump(ticket.Model);
@@ -164,10 +171,24 @@ public sealed class FairAdmission
             }
 
             var limit = Limit(model);
-            while (line.InFlight < limit && line.Queue.TryDequeue(out var waiter, out var tenant))
+            var reserve = Reserve(model, line, limit);
+            while (line.InFlight < limit)
             {
-                line.InFlight++;
-                (grants ??= []).Add((waiter, new AdmissionTicket(model, tenant)));
+                Waiter waiter;
+                string tenant;
+                if (line.InFlight < limit - reserve)
+                {
+                    if (!line.Queue.TryDequeue(out waiter, out tenant))
+                    {
+                        break;
+                    }
+                }
+                else if (!line.Queue.TryDequeue(line.MayUseReserve, out waiter, out tenant))
+                {
+                    break;
+                }
+
+                (grants ??= []).Add((waiter, line.Grant(model, tenant)));
             }
         }
 
@@ -192,6 +213,32 @@ public sealed class FairAdmission
         return workers == 0 ? int.MaxValue : Math.Max(1, (int)Math.Floor(slots * _options.FleetShare) + (_options.ExtraPerWorker * workers));
     }
 
+    // The places kept for a tenant that is not the busiest: none unless another tenant sent requests within the window
+    // (a single tenant loses nothing), and never more than a quarter of the places.
+    private int Reserve(string model, ModelLine line, int limit)
+    {
+        if (_options.ReservedPerWorker == 0 || limit == int.MaxValue)
+        {
+            return 0;
+        }
+
+        var cutoff = _clock.GetTimestamp() - (long)(_options.ReserveWindowSeconds * _clock.TimestampFrequency);
+        var active = 0;
+        foreach (var (tenant, seen) in line.Seen)
+        {
+            if (seen >= cutoff)
+            {
+                active++;
+            }
+            else if (!line.Holds(tenant))
+            {
+                line.Seen.Remove(tenant);
+            }
+        }
+
+        return active < 2 ? 0 : Math.Min(_options.ReservedPerWorker * _capacity.For(model).Workers, limit / 4);
+    }
+
     private ModelLine Line(string model)
     {
         if (!_models.TryGetValue(model, out var line))
@@ -205,9 +252,54 @@ public sealed class FairAdmission
 
     private sealed class ModelLine
     {
-        public int InFlight { get; set; }
+        private readonly Dictionary<string, int> _held = new(StringComparer.Ordinal);
+
+        public int InFlight { get; private set; }
 
         public WeightedFairQueue<Waiter> Queue { get; } = new();
+
+        /// <summary>When each tenant last asked for a place (timestamps of the admission clock).</summary>
+        public Dictionary<string, long> Seen { get; } = new(StringComparer.Ordinal);
+
+        public bool Holds(string tenant) => _held.ContainsKey(tenant);
+
+        /// <summary>A tenant holding fewer places than another tenant does may take a reserved place.</summary>
+        public bool MayUseReserve(string tenant)
+        {
+            var mine = _held.GetValueOrDefault(tenant);
+            foreach (var (other, count) in _held)
+            {
+                if (count > mine && !string.Equals(other, tenant, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public AdmissionTicket Grant(string model, string tenant)
+        {
+            InFlight++;
+            _held[tenant] = _held.GetValueOrDefault(tenant) + 1;
+            return new AdmissionTicket(model, tenant);
+        }
+
+        public void Release(string tenant)
+        {
+            InFlight--;
+            if (_held.TryGetValue(tenant, out var count))
+            {
+                if (count <= 1)
+                {
+                    _held.Remove(tenant);
+                }
+                else
+                {
+                    _held[tenant] = count - 1;
+                }
+            }
+        }
     }
 
     private sealed class Waiter(string tenant, Action<AdmissionTicket> granted)

@@ -14,6 +14,9 @@ public sealed class FleetCapacity(IOptions<GatewayOptions> options, TimeProvider
     private readonly ConcurrentDictionary<string, (string Model, int Slots, long At)> _workers = new(StringComparer.Ordinal);
     private readonly long _timeout = (long)(options.Value.WorkerTimeoutSeconds * time.TimestampFrequency);
 
+    /// <summary>The clock heartbeats are timed by (virtual in the fairness benchmark).</summary>
+    public TimeProvider Time => time;
+
     /// <summary>Raised with the model of a worker whose heartbeat just arrived.</summary>
     public event Action<string>? Changed;
 

@@ -32,7 +32,10 @@ public sealed class WeightedFairQueue<T>
     }
 
     /// <summary>The request with the smallest start tag (ties: the one that arrived first).</summary>
-    public bool TryDequeue(out T item, out string tenant)
+    public bool TryDequeue(out T item, out string tenant) => TryDequeue(static _ => true, out item, out tenant);
+
+    /// <summary>As <see cref="TryDequeue(out T, out string)"/>, among the tenants <paramref name="eligible"/> accepts.</summary>
+    public bool TryDequeue(Func<string, bool> eligible, out T item, out string tenant)
     {
         Line? best = null;
         List<string>? idle = null;
@@ -46,6 +49,11 @@ public sealed class WeightedFairQueue<T>
                     (idle ??= []).Add(line.Tenant);
                 }
 
+                continue;
+            }
+
+            if (!eligible(line.Tenant))
+            {
                 continue;
             }
 

@@ -25,7 +25,7 @@ namespace Suite.Bench.Fairness;
 /// </summary>
 internal static class FairnessBench
 {
-    public const string Usage = "fairness [--workers 4] [--slots 16] [--flood 3] [--trickle 2] [--seconds 120] [--queue 256] [--seed 7] [--check] [--output FILE.md]";
+    public const string Usage = "fairness [--workers 4] [--slots 16] [--flood 3] [--trickle 2] [--seconds 120] [--queue 256] [--reserve N] [--seed 7] [--check] [--output FILE.md]";
 
     private const double Step = 0.002;
 
@@ -68,7 +68,7 @@ internal static class FairnessBench
     {
         var clock = new VirtualClock();
         var capacity = new FleetCapacity(Options.Create(new GatewayOptions()), clock);
-        var admission = new FairAdmission(capacity, new AdmissionOptions { Enabled = fair, MaxQueuedPerTenant = settings.Queue, MaxWaitSeconds = 3600 }, new TenancyOptions(), synchronousGrants: true);
+        var admission = new FairAdmission(capacity, new AdmissionOptions { Enabled = fair, MaxQueuedPerTenant = settings.Queue, MaxWaitSeconds = 3600, ReservedPerWorker = settings.Reserve }, new TenancyOptions(), synchronousGrants: true);
         var policy = RoutingPolicies.Create(Options.Create(new RouterOptions()));
         await using var fleet = new SimFleet(workers, vocabulary, model, policy, settings.Slots, pumpIntervalSeconds: 0.25);
         var outcomes = new Dictionary<FairnessRequest, (double SubmittedAt, Task<SequenceOutcome> Completion)>();
@@ -200,7 +200,7 @@ internal static class FairnessBench
         text.AppendLine();
         text.AppendLine(inv, $"Command: `dotnet run -c Release --project tests/Suite.Bench -- {settings.CommandLine}`");
         text.AppendLine();
-        text.AppendLine(inv, $"Fleet: {settings.Workers} × `h100-sxm` simulated workers, {settings.Slots} slots each, in virtual time (steps of {Step * 1000:0} ms), router policy `predicted`. The gateway's `FairAdmission` admits while its requests in flight are fewer than the fleet's slots; past that, one line per tenant (at most {settings.Queue} waiting, then 429), weighted fair queueing (both tenants `standard`). Prompts {settings.MinPrompt}–{settings.MaxPrompt} random tokens (no shared prefix), outputs {settings.MinOutput}–{settings.MaxOutput} tokens. Measured capacity (A alone, saturated): {capacity:0.0} requests/s. Tenant A offers {settings.Flood}× that ({settings.Flood * capacity:0.0} requests/s, Poisson), tenant B {settings.Trickle} requests/s, for {settings.Seconds:0} simulated seconds; the first 20 % of arrivals are not measured. TTFT = wait for admission + the worker's time to first token, simulated seconds; ∞ = no first token {settings.DrainSeconds:0} s after the last arrival.");
+        text.AppendLine(inv, $"Fleet: {settings.Workers} × `h100-sxm` simulated workers, {settings.Slots} slots each, in virtual time (steps of {Step * 1000:0} ms), router policy `predicted`. The gateway's `FairAdmission` admits while its requests in flight are fewer than the fleet's slots, keeping {settings.Reserve} places per worker for a tenant that holds fewer than the busiest one; past that, one line per tenant (at most {settings.Queue} waiting, then 429), weighted fair queueing (both tenants `standard`). Prompts {settings.MinPrompt}–{settings.MaxPrompt} random tokens (no shared prefix), outputs {settings.MinOutput}–{settings.MaxOutput} tokens. Measured capacity (A alone, saturated): {capacity:0.0} requests/s. Tenant A offers {settings.Flood}× that ({settings.Flood * capacity:0.0} requests/s, Poisson), tenant B {settings.Trickle} requests/s, for {settings.Seconds:0} simulated seconds; the first 20 % of arrivals are not measured. TTFT = wait for admission + the worker's time to first token, simulated seconds; ∞ = no first token {settings.DrainSeconds:0} s after the last arrival.");
         text.AppendLine();
         text.AppendLine("| run | tenant | offered | 429 at admission | served | served req/s | TTFT p50 s | p90 s | p99 s |");
         text.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
@@ -220,11 +220,11 @@ internal static class FairnessBench
         return text.ToString();
     }
 
-    private sealed record Settings(int Workers, int Slots, double Flood, double Trickle, double Seconds, int Queue, int Seed, bool Check, string? Output, double DrainSeconds, int MinPrompt, int MaxPrompt, int MinOutput, int MaxOutput, string CommandLine)
+    private sealed record Settings(int Workers, int Slots, double Flood, double Trickle, double Seconds, int Queue, int Seed, bool Check, string? Output, double DrainSeconds, int MinPrompt, int MaxPrompt, int MinOutput, int MaxOutput, string CommandLine, int Reserve)
     {
         public static Settings Parse(string[] args)
         {
-            var s = new Settings(4, 16, 3, 2, 120, 256, 7, false, null, 60, 512, 1536, 64, 192, "fairness " + string.Join(' ', args));
+            var s = new Settings(4, 16, 3, 2, 120, 256, 7, false, null, 60, 512, 1536, 64, 192, "fairness " + string.Join(' ', args), new AdmissionOptions().ReservedPerWorker);
             for (var i = 0; i < args.Length; i++)
             {
                 var value = i + 1 < args.Length ? args[i + 1] : string.Empty;
@@ -238,6 +238,7 @@ internal static class FairnessBench
                     "--seconds" => s with { Seconds = double.Parse(value, CultureInfo.InvariantCulture) },
                     "--queue" => s with { Queue = int.Parse(value, CultureInfo.InvariantCulture) },
                     "--seed" => s with { Seed = int.Parse(value, CultureInfo.InvariantCulture) },
+                    "--reserve" => s with { Reserve = int.Parse(value, CultureInfo.InvariantCulture) },
                     "--output" => s with { Output = value },
                     "--check" => Flag(s with { Check = true }, out consumed),
                     _ => throw new ArgumentException($"Unknown argument '{args[i]}'. Use {Usage}"),

@@ -182,11 +182,6 @@ public sealed class TenancyFleetTests(TenancyFleetFixture fleet)
     [Fact]
     public async Task One_tenants_flood_does_not_starve_another()
     {
-        // Runs in tests/loop-fault-tests.sh (which sets the variable), not in the one-pass test command: on a loaded
-        // 2-core CI machine B's p90 went to 2.8 s against 0.044 s alone (README "Known limit" under fair admission).
-        Assert.SkipUnless(
-            Environment.GetEnvironmentVariable("SUITE_TEST_FAIRNESS") == "1",
-            "Known limit: fair admission does not yet hold B's latency within the bound on a loaded machine (README); set SUITE_TEST_FAIRNESS=1 or use tests/loop-fault-tests.sh.");
         var (_, flooder, _) = await fleet.TenantKeyAsync();
         var (_, trickler, _) = await fleet.TenantKeyAsync();
         using var a = TenancyFleetFixture.Client(fleet.Gateway1, flooder);
@@ -239,6 +234,7 @@ public sealed class TenancyFleetTests(TenancyFleetFixture fleet)
 
         var p90Alone = Percentile(alone, 0.9);
         var p90Flooded = Percentile(flooded, 0.9);
+        TestContext.Current.TestOutputHelper?.WriteLine($"B's p90 TTFT {p90Flooded:0.000} s with A flooding vs {p90Alone:0.000} s alone (A: {servedA} served, {refusedA} refused)");
         Assert.True(refusedA > 0, "A was never refused: the flood did not saturate the fleet");
         Assert.True(p90Flooded <= (3 * p90Alone) + 1.0, $"B's p90 TTFT {p90Flooded:0.000} s with A flooding vs {p90Alone:0.000} s alone (A: {servedA} served, {refusedA} refused)");
     }

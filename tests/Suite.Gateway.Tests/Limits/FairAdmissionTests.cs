@@ -92,6 +92,88 @@ public sealed class FairAdmissionTests
         Assert.Equal((0, 0), admission.Load(Model));
     }
 
+    [Fact]
+    public void Enter_OneTenantFloodsWhileAnotherIsActive_KeepsTheReservedPlacesForTheOther()
+    {
+        _capacity.Observe("w1", Model, 16);
+        var admission = Admission(new AdmissionOptions { ReservedPerWorker = 3 });
+        Assert.Equal(AdmissionResult.Granted, admission.Enter(Model, "b", TenantTier.Standard, _ => { }, out var first, out _));
+        admission.Exit(first!);
+
+        var granted = Enumerable.Range(0, 40).Count(i => admission.Enter(Model, "a", TenantTier.Standard, _ => { }, out _, out _) == AdmissionResult.Granted);
+
+        Assert.Equal(13, granted);
+        Assert.Equal(AdmissionResult.Granted, admission.Enter(Model, "b", TenantTier.Standard, _ => { }, out _, out _));
+        Assert.Equal(AdmissionResult.Granted, admission.Enter(Model, "b", TenantTier.Standard, _ => { }, out _, out _));
+        Assert.Equal(AdmissionResult.Granted, admission.Enter(Model, "b", TenantTier.Standard, _ => { }, out _, out _));
+        Assert.Equal(AdmissionResult.Queued, admission.Enter(Model, "b", TenantTier.Standard, _ => { }, out _, out _));
+        Assert.Equal((16, 28), admission.Load(Model));
+    }
+
+    [Fact]
+    public void Exit_AReservedPlaceFrees_GoesToTheSmallerTenantNotTheFlood()
+    {
+        _capacity.Observe("w1", Model, 16);
+        var admission = Admission(new AdmissionOptions { ReservedPerWorker = 3 });
+        admission.Enter(Model, "b", TenantTier.Standard, _ => { }, out var probe, out _);
+        admission.Exit(probe!);
+        for (var i = 0; i < 20; i++)
+        {
+            admission.Enter(Model, "a", TenantTier.Standard, _ => { }, out _, out _);
+        }
+
+        var held = new List<AdmissionTicket>();
+        for (var i = 0; i < 3; i++)
+        {
+            admission.Enter(Model, "b", TenantTier.Standard, _ => { }, out var ticket, out _);
+            held.Add(ticket!);
+        }
+
+        var order = new List<string>();
+        admission.Enter(Model, "b", TenantTier.Standard, t => order.Add("b"), out _, out _);
+
+        admission.Exit(held[0]);
+
+        Assert.Equal(["b"], order);
+        Assert.Equal((16, 7), admission.Load(Model));
+    }
+
+    [Fact]
+    public void Enter_ASingleTenant_HasEveryPlace()
+    {
+        _capacity.Observe("w1", Model, 16);
+        var admission = Admission(new AdmissionOptions { ReservedPerWorker = 3 });
+
+        var granted = Enumerable.Range(0, 40).Count(i => admission.Enter(Model, "a", TenantTier.Standard, _ => { }, out _, out _) == AdmissionResult.Granted);
+
+        Assert.Equal(16, granted);
+    }
+
+    [Fact]
+    public void Enter_TheOtherTenantQuietForLongerThanTheWindow_TheFloodHasEveryPlace()
+    {
+        var clock = new ManualClock();
+        var capacity = new FleetCapacity(Options.Create(new GatewayOptions { WorkerTimeoutSeconds = 1_000_000 }), clock);
+        capacity.Observe("w1", Model, 16);
+        var admission = new FairAdmission(capacity, new AdmissionOptions { ReservedPerWorker = 3, ReserveWindowSeconds = 60 }, new TenancyOptions(), synchronousGrants: true);
+        admission.Enter(Model, "b", TenantTier.Standard, _ => { }, out var ticket, out _);
+        admission.Exit(ticket!);
+
+        clock.Advance(TimeSpan.FromSeconds(61));
+        var granted = Enumerable.Range(0, 40).Count(i => admission.Enter(Model, "a", TenantTier.Standard, _ => { }, out _, out _) == AdmissionResult.Granted);
+
+        Assert.Equal(16, granted);
+    }
+
     private FairAdmission Admission(AdmissionOptions? options = null)
         => new(_capacity, options ?? new AdmissionOptions(), new TenancyOptions(), synchronousGrants: true);
+
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _now = 1;
+
+        public override long GetTimestamp() => _now;
+
+        public void Advance(TimeSpan by) => _now += (long)(by.TotalSeconds * TimestampFrequency);
+    }
 }
