@@ -82,7 +82,8 @@ for ((i = 1; i <= runs; i++)); do
     touch "$dir/.started"
     args=(test "tests/$project" -c Release --no-build --logger trx --results-directory "$dir")
     [ -n "$filter" ] && args+=(--filter "$filter")
-    timeout --kill-after=30 1800 dotnet "${args[@]}" >"$dir/console.log" 2>&1
+    # fd 9 (the lock) is not inherited: a broker a killed run leaves behind must not hold the lock.
+    timeout --kill-after=30 1800 dotnet "${args[@]}" >"$dir/console.log" 2>&1 9>&-
     status=$?
     seconds=$(( $(date +%s) - started ))
     trx=$(ls "$dir"/*.trx 2>/dev/null | head -n 1)
