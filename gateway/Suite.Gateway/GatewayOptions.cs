@@ -55,6 +55,14 @@ public sealed class GatewayOptions
     [Range(1, 3600)]
     public double StallTimeoutSeconds { get; set; } = 15;
 
+    /// <summary>
+    /// How long a stream that already delivered tokens keeps being resumed while the router refuses it for now (no
+    /// worker up yet, the fleet full: a 503 or 429 with Retry-After), counted from its last token; then it ends with
+    /// that refusal. Such tries do not count against <see cref="MaxAttempts"/>.
+    /// </summary>
+    [Range(1, 3600)]
+    public double ResumeWithinSeconds { get; set; } = 60;
+
     /// <summary>How long the list of served models is cached.</summary>
     [Range(0, 3600)]
     public double ModelsCacheSeconds { get; set; } = 1;

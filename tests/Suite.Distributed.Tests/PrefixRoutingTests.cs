@@ -17,20 +17,29 @@ public sealed class PrefixRoutingTests(DistributedSuiteFixture suite)
             var system = $"Tenant {Guid.NewGuid():N}. " + string.Concat(Enumerable.Repeat("Answer briefly and cite the manual. ", 25));
             var before = await IndexedBlocksByWorkerAsync();
             var (first, _, _) = await AskAsync(system, "What is the first rule?");
+            var done = System.Diagnostics.Stopwatch.StartNew();
 
-            // Workers publish their stored blocks every KvEventIntervalMilliseconds: the router routes by prefix once it
-            // has heard them, so wait for that state rather than racing the next batch.
+            // The router routes by what it has heard: the worker's stored blocks (KV events every
+            // KvEventIntervalMilliseconds) and its load (heartbeats; until the next one the first request still counts
+            // as running there, with its prompt to prefill). Wait for both to be newer than the first request's end,
+            // rather than racing them.
             var deadline = DateTime.UtcNow.AddSeconds(30);
-            int? indexed;
-            while ((indexed = await IndexedBlocksAsync(first)) <= before.GetValueOrDefault(first) && DateTime.UtcNow < deadline)
+            while (true)
             {
+                var asked = done.Elapsed.TotalSeconds;
+                var view = await WorkerViewAsync(first);
+                if (view is { } v && v.Indexed > before.GetValueOrDefault(first) && v.SinceHeartbeat < asked)
+                {
+                    break;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, $"the router never heard {first} after the first request ({before.GetValueOrDefault(first)} blocks indexed before, now {view?.ToString() ?? "worker gone"}, {done.Elapsed.TotalSeconds:0.0} s after it ended)");
                 await Task.Delay(100, TestContext.Current.CancellationToken);
             }
 
-            Assert.True(indexed > before.GetValueOrDefault(first), $"the router never indexed {first}'s new blocks ({before.GetValueOrDefault(first)} before, {indexed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "worker gone"} after 30 s)");
             var (second, cached, route) = await AskAsync(system, "And the second rule?");
 
-            Assert.Equal(first, second);
+            Assert.True(first == second, $"the second request went to {second}, not {first} which holds its prefix; route: {route}");
             Assert.True(cached >= 160, $"the second request should reuse the shared system prompt ({cached} cached tokens)");
             Assert.Contains($"worker={first}", route);
             Assert.Contains("runner_up=", route);
@@ -106,6 +115,21 @@ public sealed class PrefixRoutingTests(DistributedSuiteFixture suite)
     {
         var health = await suite.HealthAsync();
         return health.GetProperty("workers").EnumerateArray().ToDictionary(w => w.GetProperty("worker_id").GetString()!, w => w.GetProperty("indexed_blocks").GetInt32());
+    }
+
+    /// <summary>The router's view of a worker: blocks its index holds and seconds since its last heartbeat; null when not live.</summary>
+    private async Task<(int Indexed, double SinceHeartbeat)?> WorkerViewAsync(string worker)
+    {
+        var health = await suite.HealthAsync();
+        foreach (var w in health.GetProperty("workers").EnumerateArray())
+        {
+            if (w.GetProperty("worker_id").GetString() == worker)
+            {
+                return (w.GetProperty("indexed_blocks").GetInt32(), w.GetProperty("seconds_since_heartbeat").GetDouble());
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The blocks the router's index holds for a worker, or null when the worker is not live.</summary>

@@ -32,6 +32,11 @@ public sealed partial class FailoverMonitor(StreamRegistry registry, FleetLivene
 
                 var worker = stream.Worker;
                 var reason = worker is null ? null : stream.AbandonedByWorker ? $"worker {worker} gave the sequence up" : liveness.WorkerDeath(worker);
+                if (reason is null && stream.ResumeDue)
+                {
+                    reason = $"the resumed attempt was refused for now ({stream.RefusedReason})";
+                }
+
                 if (reason is null && stream.SecondsSinceActivity > options.Value.StallTimeoutSeconds)
                 {
                     reason = $"no progress for {stream.SecondsSinceActivity:0.0} s (messages lost?)";

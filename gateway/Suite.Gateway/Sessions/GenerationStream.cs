@@ -10,7 +10,7 @@ namespace Suite.Gateway.Sessions;
 /// The stream's activity (what the stall check reads) is in-order progress and the worker's pending notices.
 /// Readers get <see cref="TokensGenerated"/>, then <see cref="GenerationCompleted"/> or <see cref="GenerationFailed"/>.
 /// </summary>
-public sealed class GenerationStream(PrepareGeneration request)
+public sealed class GenerationStream(PrepareGeneration request, double resumeWithinSeconds = 60)
 {
     private readonly Channel<object> _events = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<int, TokensGenerated> _early = [];
@@ -23,6 +23,9 @@ public sealed class GenerationStream(PrepareGeneration request)
     private GenerationCompleted? _completed;
     private bool _closed;
     private long _lastActivity = System.Diagnostics.Stopwatch.GetTimestamp();
+    private long _lastDelivered = System.Diagnostics.Stopwatch.GetTimestamp();
+    private long _resumeAt;
+    private int _refusals;
 
     public Guid RequestId => request.RequestId;
 
@@ -38,6 +41,22 @@ public sealed class GenerationStream(PrepareGeneration request)
 
     /// <summary>Seconds since the current attempt last made progress (or began).</summary>
     public double SecondsSinceActivity => System.Diagnostics.Stopwatch.GetElapsedTime(Volatile.Read(ref _lastActivity)).TotalSeconds;
+
+    /// <summary>
+    /// The router refused the current (resumed) attempt for now and the client already has part of the answer: due
+    /// for another try once the refusal's Retry-After has passed (see <see cref="OnFailed"/>).
+    /// </summary>
+    public bool ResumeDue
+    {
+        get
+        {
+            var at = Volatile.Read(ref _resumeAt);
+            return at != 0 && System.Diagnostics.Stopwatch.GetTimestamp() >= at;
+        }
+    }
+
+    /// <summary>Why the current attempt was refused, while <see cref="ResumeDue"/> is pending.</summary>
+    public string? RefusedReason { get; private set; }
 
     /// <summary>The current attempt's worker ended the sequence without finishing it.</summary>
     public bool AbandonedByWorker { get; private set; }
@@ -151,6 +170,20 @@ public sealed class GenerationStream(PrepareGeneration request)
                 return;
             }
 
+            // A refusal by the router (no worker, not a worker's error) that says to retry shortly, of a stream the
+            // client already has part of: the answer cannot start over, so it waits and is resumed again, rather than
+            // cut, while the fleet comes back (after a broker restart every worker looks dead until its heartbeats
+            // return). Not past resumeWithinSeconds without progress; such tries do not count as attempts.
+            if (failed.WorkerId is null && _tokens.Count > 0
+                && failed.Error is { StatusCode: 503 or 429, RetryAfterSeconds: { } retryAfter }
+                && System.Diagnostics.Stopwatch.GetElapsedTime(Volatile.Read(ref _lastDelivered)).TotalSeconds < resumeWithinSeconds)
+            {
+                _refusals++;
+                RefusedReason = $"{failed.Error.Code ?? failed.Error.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture)}: {failed.Error.Message}";
+                Volatile.Write(ref _resumeAt, System.Diagnostics.Stopwatch.GetTimestamp() + (long)(Math.Max(1, retryAfter) * System.Diagnostics.Stopwatch.Frequency));
+                return;
+            }
+
             _events.Writer.TryWrite(failed);
             Close();
         }
@@ -166,10 +199,13 @@ public sealed class GenerationStream(PrepareGeneration request)
         {
             failedWorker = Worker;
             failedAttempt = _attempt;
-            if (_closed || _attempt >= maxAttempts)
+            if (_closed || _attempt - _refusals >= maxAttempts)
             {
                 return null;
             }
+
+            Volatile.Write(ref _resumeAt, 0);
+            RefusedReason = null;
 
             if (Worker is { } worker)
             {
@@ -212,6 +248,7 @@ public sealed class GenerationStream(PrepareGeneration request)
     private void Deliver(TokensGenerated chunk)
     {
         Volatile.Write(ref _lastActivity, System.Diagnostics.Stopwatch.GetTimestamp());
+        Volatile.Write(ref _lastDelivered, System.Diagnostics.Stopwatch.GetTimestamp());
         _events.Writer.TryWrite(chunk);
         _tokens.AddRange(chunk.Tokens);
         _textLength += chunk.Text.Length;

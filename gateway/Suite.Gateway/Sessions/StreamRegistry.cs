@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
 using Suite.Contracts;
 
 namespace Suite.Gateway.Sessions;
 
 /// <summary>Requests this gateway is waiting on, by request id.</summary>
-public sealed class StreamRegistry
+public sealed class StreamRegistry(IOptions<GatewayOptions> options)
 {
     private readonly ConcurrentDictionary<Guid, GenerationStream> _streams = new();
 
@@ -12,7 +13,7 @@ public sealed class StreamRegistry
 
     public GenerationStream Open(PrepareGeneration request)
     {
-        var stream = new GenerationStream(request);
+        var stream = new GenerationStream(request, options.Value.ResumeWithinSeconds);
         _streams[request.RequestId] = stream;
         return stream;
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Suite.Contracts;
 using Suite.Gateway.Sessions;
+using Suite.ServiceDefaults.Errors;
 
 namespace Suite.Gateway.Tests.Streaming;
 
@@ -88,6 +89,61 @@ public sealed class GenerationStreamTests
         Assert.NotNull(stream.BeginNextAttempt(maxAttempts: 2, out _, out _));
         Assert.Null(stream.BeginNextAttempt(maxAttempts: 2, out _, out var attempt));
         Assert.Equal(2, attempt);
+    }
+
+    [Fact]
+    public async Task OnFailed_TheRouterRefusesAResumedStreamForNow_KeepsItOpenAndResumesItAfterRetryAfter()
+    {
+        var stream = new GenerationStream(Command());
+        stream.OnChunk(Chunk(stream, 0, "a"), 1);
+        stream.BeginNextAttempt(maxAttempts: 3, out _, out _);
+
+        stream.OnFailed(new GenerationFailed(stream.RequestId, PipelineErrors.NoWorker("m", 1), null));
+
+        Assert.False(stream.IsFinished);
+        Assert.False(stream.ResumeDue);
+        Assert.Contains("no_worker", stream.RefusedReason, StringComparison.Ordinal);
+        var deadline = Stopwatch.StartNew();
+        while (!stream.ResumeDue && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(stream.ResumeDue);
+        Assert.True(deadline.Elapsed >= TimeSpan.FromSeconds(0.9), $"due after {deadline.Elapsed.TotalSeconds:0.00} s, before its Retry-After of 1 s");
+
+        // The refused try does not count: with 3 attempts allowed, attempts 3 and 4 (one refused) may still begin.
+        Assert.Equal(3, stream.BeginNextAttempt(maxAttempts: 3, out _, out _)!.Continuation.Attempt);
+        Assert.False(stream.ResumeDue);
+        Assert.Null(stream.RefusedReason);
+        Assert.Equal(4, stream.BeginNextAttempt(maxAttempts: 3, out _, out _)!.Continuation.Attempt);
+        Assert.Null(stream.BeginNextAttempt(maxAttempts: 3, out _, out _));
+    }
+
+    [Fact]
+    public void OnFailed_ARefusalBeforeAnyToken_EndsTheStream()
+    {
+        var stream = new GenerationStream(Command());
+        stream.BeginNextAttempt(maxAttempts: 3, out _, out _);
+
+        stream.OnFailed(new GenerationFailed(stream.RequestId, PipelineErrors.NoWorker("m", 1), null));
+
+        Assert.True(stream.IsFinished);
+        Assert.True(stream.Events.TryRead(out var only));
+        Assert.IsType<GenerationFailed>(only);
+    }
+
+    [Fact]
+    public async Task OnFailed_ARefusalLongAfterTheLastToken_EndsTheStream()
+    {
+        var stream = new GenerationStream(Command(), resumeWithinSeconds: 0.05);
+        stream.OnChunk(Chunk(stream, 0, "a"), 1);
+        stream.BeginNextAttempt(maxAttempts: 3, out _, out _);
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+
+        stream.OnFailed(new GenerationFailed(stream.RequestId, PipelineErrors.NoWorker("m", 1), null));
+
+        Assert.True(stream.IsFinished);
     }
 
     private static PrepareGeneration Command() => new(
