@@ -39,6 +39,15 @@ public static class PipelineErrors
             what,
             "context_length_exceeded");
 
+    /// <summary>A grammar or logit bias sent to a worker whose backend cannot shape its sampling (the simulator).</summary>
+    public static PipelineError ConstrainedDecodingUnsupported(string backend, bool simulated, string worker, string param)
+        => Invalid(
+            simulated
+                ? $"The request landed on worker '{worker}', whose backend '{backend}' is simulated: its tokens do not come from a model, so response_format json_object/json_schema and logit_bias cannot be honoured there, and the request is refused rather than served unconstrained. Send it to a pool with a real backend (cpu, cuda, cann)."
+                : $"The backend '{backend}' of worker '{worker}' cannot constrain decoding (response_format json_object/json_schema, logit_bias).",
+            param,
+            "constrained_decoding_unsupported");
+
     public static PipelineError ToolsNotSupported(string model)
         => Invalid($"The chat template of '{model}' does not show tool definitions to the model, so tools cannot be used with it.", "tools", "tools_not_supported");
 

@@ -37,6 +37,16 @@ public static class SequenceRequestValidator
             }
         }
 
+        if (request.ResumedTokens < 0 || request.ResumedTokens >= request.Prefix.Length)
+        {
+            throw new ArgumentException($"ResumedTokens must be 0..{request.Prefix.Length - 1}, not {request.ResumedTokens}.", nameof(request));
+        }
+
+        if (request.Sampling.LogitBias is { } biases && biases.FirstOrDefault(b => (uint)b.Token >= (uint)vocabularySize) is { } outside)
+        {
+            throw new ConstraintRejectedException($"Token id {outside.Token} in logit_bias is outside the vocabulary (0..{vocabularySize - 1}).", "logit_bias");
+        }
+
         return Math.Min(request.MaxNewTokens, contextLength - request.Prefix.Length);
     }
 }

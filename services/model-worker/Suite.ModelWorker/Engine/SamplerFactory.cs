@@ -1,9 +1,15 @@
 using LLama.Native;
 using Suite.Contracts;
+using Suite.ModelWorker.Backends.LlamaCpp;
 
 namespace Suite.ModelWorker.Engine;
 
-/// <summary>Builds one llama.cpp sampler chain per sequence, so each keeps its own RNG and penalty history.</summary>
+/// <summary>
+/// Builds one llama.cpp sampler chain per sequence, so each keeps its own RNG, penalty history and grammar state.
+/// Order: the grammar first (tokens it forbids get -inf before anything else looks at the logits), then logit biases
+/// (the client's, and -inf on end-of-generation tokens for ignore_eos), penalties, then greedy or top-k/top-p,
+/// temperature and the seeded draw.
+/// </summary>
 internal static class SamplerFactory
 {
     public static SafeLLamaSamplerChainHandle Create(
@@ -11,17 +17,21 @@ internal static class SamplerFactory
         bool ignoreEos,
         IReadOnlyList<int> endOfGenerationTokens,
         int vocabularySize,
-        int penaltyWindow)
+        int penaltyWindow,
+        IntPtr vocabulary = default,
+        ReadOnlySpan<int> resumed = default)
     {
         var chain = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
         try
         {
-            if (ignoreEos && endOfGenerationTokens.Count > 0)
+            if (sampling.Grammar is { } grammar)
             {
-                // As llama-server does for ignore_eos: end-of-generation tokens can never be sampled.
-                var biases = endOfGenerationTokens
-                    .Select(t => new LLamaLogitBias { Token = t, Bias = float.NegativeInfinity })
-                    .ToArray();
+                NativeGrammar.AddTo(chain, vocabulary, grammar);
+            }
+
+            var biases = Biases(sampling, ignoreEos, endOfGenerationTokens);
+            if (biases.Length > 0)
+            {
                 chain.AddLogitBias(vocabularySize, biases);
             }
 
@@ -33,24 +43,35 @@ internal static class SamplerFactory
             if (sampling.IsGreedy)
             {
                 chain.AddGreedySampler();
-                return chain;
             }
-
-            if (sampling.TopK > 0)
+            else
             {
-                chain.AddTopK(sampling.TopK);
+                if (sampling.TopK > 0)
+                {
+                    chain.AddTopK(sampling.TopK);
+                }
+
+                if (sampling.TopP is > 0f and < 1f)
+                {
+                    chain.AddTopP(sampling.TopP, 1);
+                }
+
+                chain.AddTemperature(sampling.Temperature);
+                var seed = sampling.Seed is { } s
+                    ? (uint)((ulong)s % uint.MaxValue)
+                    : (uint)Random.Shared.NextInt64(0, uint.MaxValue);
+                chain.AddDistributionSampler(seed);
             }
 
-            if (sampling.TopP is > 0f and < 1f)
+            if (sampling.Grammar is not null)
             {
-                chain.AddTopP(sampling.TopP, 1);
+                // A resumed sequence: the grammar (and penalties) continue from what the earlier attempt generated.
+                foreach (var token in resumed)
+                {
+                    chain.Accept((LLamaToken)token);
+                }
             }
 
-            chain.AddTemperature(sampling.Temperature);
-            var seed = sampling.Seed is { } s
-                ? (uint)((ulong)s % uint.MaxValue)
-                : (uint)Random.Shared.NextInt64(0, uint.MaxValue);
-            chain.AddDistributionSampler(seed);
             return chain;
         }
         catch
@@ -58,5 +79,27 @@ internal static class SamplerFactory
             chain.Dispose();
             throw;
         }
+    }
+
+    private static LLamaLogitBias[] Biases(SamplingParameters sampling, bool ignoreEos, IReadOnlyList<int> endOfGenerationTokens)
+    {
+        var biases = new Dictionary<int, float>();
+        foreach (var bias in sampling.LogitBias ?? [])
+        {
+            // OpenAI: -100 bans a token and +100 makes it the only choice in practice; on raw logits a large finite
+            // shift does both for any model whose logits spread less than 100.
+            biases[bias.Token] = bias.Bias;
+        }
+
+        if (ignoreEos)
+        {
+            // As llama-server does for ignore_eos: end-of-generation tokens can never be sampled.
+            foreach (var token in endOfGenerationTokens)
+            {
+                biases[token] = float.NegativeInfinity;
+            }
+        }
+
+        return [.. biases.Select(b => new LLamaLogitBias { Token = b.Key, Bias = b.Value })];
     }
 }
