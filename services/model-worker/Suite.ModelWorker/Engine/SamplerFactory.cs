@@ -29,7 +29,7 @@ internal static class SamplerFactory
                 NativeGrammar.AddTo(chain, vocabulary, grammar);
             }
 
-            var biases = Biases(sampling, ignoreEos, endOfGenerationTokens);
+            var biases = Biases(sampling, ignoreEos, endOfGenerationTokens, vocabularySize);
             if (biases.Length > 0)
             {
                 chain.AddLogitBias(vocabularySize, biases);
@@ -81,14 +81,39 @@ internal static class SamplerFactory
         }
     }
 
-    private static LLamaLogitBias[] Biases(SamplingParameters sampling, bool ignoreEos, IReadOnlyList<int> endOfGenerationTokens)
+    /// <summary>
+    /// OpenAI's logit_bias is added to the logits, and it promises that -100 bans a token and +100 makes it the only
+    /// choice: true for its models, not for every model (the smoke model's random logits spread over more than 100).
+    /// So without a grammar the ends mean what OpenAI says whatever the model: -100 is -inf, and tokens at +100 are
+    /// the only ones left (every other token gets -inf). With a grammar the biases stay finite: the grammar already
+    /// removes tokens, and a ban or a force on top of it could leave no token at all, which llama.cpp's grammar
+    /// cannot accept.
+    /// </summary>
+    private static LLamaLogitBias[] Biases(SamplingParameters sampling, bool ignoreEos, IReadOnlyList<int> endOfGenerationTokens, int vocabularySize)
     {
         var biases = new Dictionary<int, float>();
+        var exact = sampling.Grammar is null;
+        var forced = new HashSet<int>();
         foreach (var bias in sampling.LogitBias ?? [])
         {
-            // OpenAI: -100 bans a token and +100 makes it the only choice in practice; on raw logits a large finite
-            // shift does both for any model whose logits spread less than 100.
-            biases[bias.Token] = bias.Bias;
+            if (exact && bias.Bias >= 100f)
+            {
+                forced.Add(bias.Token);
+                continue;
+            }
+
+            biases[bias.Token] = exact && bias.Bias <= -100f ? float.NegativeInfinity : bias.Bias;
+        }
+
+        if (forced.Count > 0)
+        {
+            for (var token = 0; token < vocabularySize; token++)
+            {
+                if (!forced.Contains(token))
+                {
+                    biases[token] = float.NegativeInfinity;
+                }
+            }
         }
 
         if (ignoreEos)

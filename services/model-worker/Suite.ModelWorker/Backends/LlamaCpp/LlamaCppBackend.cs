@@ -144,6 +144,9 @@ public sealed class LlamaCppBackend : IInferenceBackend
         return _engine.Schedule(request!);
     }
 
+    /// <summary>The model's native <c>llama_vocab*</c>, for tests that build llama.cpp samplers over it.</summary>
+    internal IntPtr NativeVocabulary => _nativeVocabulary;
+
     /// <summary>KV cells llama.cpp still holds; a test diagnostic, valid only while nothing runs.</summary>
     internal long CountKvCellsWhileIdle() => _engine.CountKvCells(0, Options.MaxSequences);
 
