@@ -92,8 +92,8 @@ internal sealed class ContinuousBatchingEngine : IDisposable, IStepExecutor
 
     SampledToken IStepExecutor.Sample(ScheduledSequence sequence, int entry)
     {
-        var sampler = (SafeLLamaSamplerChainHandle)sequence.ExecutorState!;
-        var token = (int)sampler.Sample(_context, _batchIndex[entry]);
+        var sampler = (SequenceSampler)sequence.ExecutorState!;
+        var token = sampler.Sample(_context, _batchIndex[entry]);
         return new SampledToken(token, _vocabulary.IsEndOfGeneration(token));
     }
 

@@ -5,14 +5,14 @@ using Suite.ModelWorker.Backends.LlamaCpp;
 namespace Suite.ModelWorker.Engine;
 
 /// <summary>
-/// Builds one llama.cpp sampler chain per sequence, so each keeps its own RNG, penalty history and grammar state.
-/// Order: the grammar first (tokens it forbids get -inf before anything else looks at the logits), then logit biases
-/// (the client's, and -inf on end-of-generation tokens for ignore_eos), penalties, then greedy or top-k/top-p,
-/// temperature and the seeded draw.
+/// Builds one sampler per sequence, so each keeps its own RNG, penalty history and grammar state. The grammar comes
+/// first (a token it forbids is never chosen, whatever the rest does; see <see cref="SequenceSampler"/> for how that is
+/// kept cheap), then logit biases (the client's, and -inf on end-of-generation tokens for ignore_eos), penalties, then
+/// greedy or top-k/top-p, temperature and the seeded draw.
 /// </summary>
 internal static class SamplerFactory
 {
-    public static SafeLLamaSamplerChainHandle Create(
+    public static SequenceSampler Create(
         SamplingParameters sampling,
         bool ignoreEos,
         IReadOnlyList<int> endOfGenerationTokens,
@@ -22,11 +22,13 @@ internal static class SamplerFactory
         ReadOnlySpan<int> resumed = default)
     {
         var chain = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
+        SafeLLamaSamplerChainHandle? grammarChain = null;
         try
         {
             if (sampling.Grammar is { } grammar)
             {
-                NativeGrammar.AddTo(chain, vocabulary, grammar);
+                grammarChain = SafeLLamaSamplerChainHandle.Create(LLamaSamplerChainParams.Default());
+                NativeGrammar.AddTo(grammarChain, vocabulary, grammar);
             }
 
             var biases = Biases(sampling, ignoreEos, endOfGenerationTokens, vocabularySize);
@@ -63,19 +65,21 @@ internal static class SamplerFactory
                 chain.AddDistributionSampler(seed);
             }
 
-            if (sampling.Grammar is not null)
+            var sampler = new SequenceSampler(chain, grammarChain, vocabularySize);
+            if (grammarChain is not null)
             {
                 // A resumed sequence: the grammar (and penalties) continue from what the earlier attempt generated.
                 foreach (var token in resumed)
                 {
-                    chain.Accept((LLamaToken)token);
+                    sampler.Accept(token);
                 }
             }
 
-            return chain;
+            return sampler;
         }
         catch
         {
+            grammarChain?.Dispose();
             chain.Dispose();
             throw;
         }
