@@ -157,6 +157,26 @@ public sealed class ConstrainedSamplingTests(SmokeModelFixture fixture)
         Assert.Equal("logit_bias", error.Parameter);
     }
 
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(-100.5f)]
+    public void Schedule_BiasOutsideItsRange_IsRejected(float bias)
+    {
+        var error = Assert.Throws<ConstraintRejectedException>(() => Backend.Schedule(Request([1], new SamplingParameters(LogitBias: [new TokenBias(5, bias)]), 1)));
+
+        Assert.Equal("logit_bias", error.Parameter);
+    }
+
+    [Fact]
+    public void Schedule_GrammarWithIgnoreEos_IsRejected()
+    {
+        // As a queue job could ask: the finished grammar would leave no token to sample.
+        var request = Request([1], new SamplingParameters(Grammar: new GrammarConstraint(JsonSchemaGrammar.AnyObject())), 4, ignoreEos: true);
+
+        Assert.Equal("ignore_eos", Assert.Throws<ConstraintRejectedException>(() => Backend.Schedule(request)).Parameter);
+    }
+
     private static SequenceRequest Request(int[] prefix, SamplingParameters sampling, int maxNewTokens, bool ignoreEos = false, int resumed = 0)
         => new(Guid.NewGuid(), prefix, sampling, maxNewTokens, ignoreEos, ResumedTokens: resumed);
 
