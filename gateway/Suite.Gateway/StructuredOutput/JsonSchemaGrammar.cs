@@ -21,54 +21,9 @@ namespace Suite.Gateway.StructuredOutput;
 /// </summary>
 public sealed partial class JsonSchemaGrammar
 {
-    private const string SpaceRule = "| \" \" | \"\\n\"{1,2} [ \\t]{0,20}";
-
-    private static readonly Dictionary<string, (string Content, string[] Dependencies)> Primitives = new(StringComparer.Ordinal)
-    {
-        ["boolean"] = ("(\"true\" | \"false\") space", []),
-        ["decimal-part"] = ("[0-9]{1,16}", []),
-        ["integral-part"] = ("[0] | [1-9] [0-9]{0,15}", []),
-        ["number"] = ("(\"-\"? integral-part) (\".\" decimal-part)? ([eE] [-+]? integral-part)? space", ["integral-part", "decimal-part"]),
-        ["integer"] = ("(\"-\"? integral-part) space", ["integral-part"]),
-        ["value"] = ("object | array | string | number | boolean | null", ["object", "array", "string", "number", "boolean", "null"]),
-        ["object"] = ("\"{\" space ( string \":\" space value (\",\" space string \":\" space value)* )? \"}\" space", ["string", "value"]),
-        ["array"] = ("\"[\" space ( value (\",\" space value)* )? \"]\" space", ["value"]),
-        ["uuid"] = ("\"\\\"\" [0-9a-fA-F]{8} \"-\" [0-9a-fA-F]{4} \"-\" [0-9a-fA-F]{4} \"-\" [0-9a-fA-F]{4} \"-\" [0-9a-fA-F]{12} \"\\\"\" space", []),
-        ["char"] = ("[^\"\\\\\\x7F\\x00-\\x1F] | [\\\\] ([\"\\\\bfnrt] | \"u\" [0-9a-fA-F]{4})", []),
-        ["string"] = ("\"\\\"\" char* \"\\\"\" space", ["char"]),
-        ["null"] = ("\"null\" space", []),
-    };
-
-    private static readonly Dictionary<string, (string Content, string[] Dependencies)> StringFormats = new(StringComparer.Ordinal)
-    {
-        ["date"] = ("[0-9]{4} \"-\" ( \"0\" [1-9] | \"1\" [0-2] ) \"-\" ( \"0\" [1-9] | [1-2] [0-9] | \"3\" [0-1] )", []),
-        ["time"] = ("([01] [0-9] | \"2\" [0-3]) \":\" [0-5] [0-9] \":\" [0-5] [0-9] ( \".\" [0-9]{3} )? ( \"Z\" | ( \"+\" | \"-\" ) ( [01] [0-9] | \"2\" [0-3] ) \":\" [0-5] [0-9] )", []),
-        ["date-time"] = ("date \"T\" time", ["date", "time"]),
-        ["date-string"] = ("\"\\\"\" date \"\\\"\" space", ["date"]),
-        ["time-string"] = ("\"\\\"\" time \"\\\"\" space", ["time"]),
-        ["date-time-string"] = ("\"\\\"\" date-time \"\\\"\" space", ["date-time"]),
-    };
-
     private static readonly string[] JsonTypes = ["string", "number", "integer", "boolean", "object", "array", "null"];
 
-    /// <summary>Keywords that say nothing about which values are valid.</summary>
-    private static readonly HashSet<string> Annotations = new(StringComparer.Ordinal)
-    {
-        "title", "description", "$comment", "default", "examples", "$schema", "$id", "$anchor", "deprecated", "readOnly", "writeOnly", "$defs", "definitions",
-    };
-
-    /// <summary>Keywords that constrain only values of these types (vacuous for a schema declaring one other type).</summary>
-    private static readonly Dictionary<string, string[]> TypeKeywords = new(StringComparer.Ordinal)
-    {
-        ["minLength"] = ["string"], ["maxLength"] = ["string"], ["pattern"] = ["string"], ["format"] = ["string"],
-        ["minimum"] = ["integer", "number"], ["maximum"] = ["integer", "number"],
-        ["exclusiveMinimum"] = ["integer", "number"], ["exclusiveMaximum"] = ["integer", "number"], ["multipleOf"] = ["integer", "number"],
-        ["properties"] = ["object"], ["required"] = ["object"], ["additionalProperties"] = ["object"], ["patternProperties"] = ["object"],
-        ["minProperties"] = ["object"], ["maxProperties"] = ["object"], ["propertyNames"] = ["object"], ["dependentRequired"] = ["object"],
-        ["items"] = ["array"], ["minItems"] = ["array"], ["maxItems"] = ["array"], ["prefixItems"] = ["array"], ["uniqueItems"] = ["array"], ["contains"] = ["array"],
-    };
-
-    private readonly SortedDictionary<string, string> _rules = new(StringComparer.Ordinal) { ["space"] = SpaceRule };
+    private readonly SortedDictionary<string, string> _rules = new(StringComparer.Ordinal) { ["space"] = GrammarPrimitives.SpaceRule };
     private readonly Dictionary<string, JsonNode?> _refs = new(StringComparer.Ordinal);
     private readonly HashSet<string> _resolving = new(StringComparer.Ordinal);
     private readonly JsonNode _root;
@@ -100,38 +55,6 @@ public sealed partial class JsonSchemaGrammar
         return grammar.ToString();
     }
 
-    internal static string BuildRepetition(string itemRule, int minItems, int maxItems, string separatorRule = "")
-    {
-        var hasMax = maxItems != int.MaxValue;
-        if (maxItems == 0)
-        {
-            return string.Empty;
-        }
-
-        if (minItems == 0 && maxItems == 1)
-        {
-            return itemRule + "?";
-        }
-
-        if (separatorRule.Length == 0)
-        {
-            if (minItems == 1 && !hasMax)
-            {
-                return itemRule + "+";
-            }
-
-            if (minItems == 0 && !hasMax)
-            {
-                return itemRule + "*";
-            }
-
-            return itemRule + "{" + minItems.ToString(CultureInfo.InvariantCulture) + "," + (hasMax ? maxItems.ToString(CultureInfo.InvariantCulture) : string.Empty) + "}";
-        }
-
-        var result = itemRule + " " + BuildRepetition("(" + separatorRule + " " + itemRule + ")", minItems == 0 ? 0 : minItems - 1, hasMax ? maxItems - 1 : maxItems);
-        return minItems == 0 ? "(" + result + ")?" : result;
-    }
-
     private string AddRule(string name, string rule)
     {
         var escaped = InvalidRuleChars().Replace(name, "-");
@@ -159,22 +82,20 @@ public sealed partial class JsonSchemaGrammar
         {
             if (!_rules.ContainsKey(dependency))
             {
-                AddPrimitive(dependency, Primitives.TryGetValue(dependency, out var primitive) ? primitive : StringFormats[dependency]);
+                AddPrimitive(dependency, GrammarPrimitives.Primitives.TryGetValue(dependency, out var primitive) ? primitive : GrammarPrimitives.StringFormats[dependency]);
             }
         }
 
         return added;
     }
 
-    private static bool IsReserved(string name) => name == "root" || Primitives.ContainsKey(name) || StringFormats.ContainsKey(name);
-
     private string Visit(JsonNode? node, string name, string path)
     {
-        var ruleName = IsReserved(name) ? name + "-" : name.Length == 0 ? "root" : name;
+        var ruleName = GrammarPrimitives.IsReserved(name) ? name + "-" : name.Length == 0 ? "root" : name;
         if (node is JsonValue boolean && boolean.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
         {
             return boolean.GetValue<bool>()
-                ? AddRule(ruleName, AddPrimitive("value", Primitives["value"]))
+                ? AddRule(ruleName, AddPrimitive("value", GrammarPrimitives.Primitives["value"]))
                 : throw new SchemaNotSupportedException($"The schema at '{path}' is false: no value is valid, so no output can be produced.");
         }
 
@@ -286,7 +207,7 @@ public sealed partial class JsonSchemaGrammar
                 throw new SchemaNotSupportedException($"'minItems' at '{path}' is above 'maxItems': no array is valid.");
             }
 
-            return AddRule(ruleName, "\"[\" space " + BuildRepetition(itemRule, minItems, maxItems, "\",\" space") + " \"]\" space");
+            return AddRule(ruleName, "\"[\" space " + GbnfText.BuildRepetition(itemRule, minItems, maxItems, "\",\" space") + " \"]\" space");
         }
 
         if (singleType is null or "string" && schema["pattern"] is { } pattern)
@@ -306,10 +227,10 @@ public sealed partial class JsonSchemaGrammar
             var format = formatNode is JsonValue fv && fv.GetValueKind() == JsonValueKind.String ? fv.GetValue<string>() : string.Empty;
             if (UuidFormat().IsMatch(format))
             {
-                return AddPrimitive(ruleName == "root" ? "root" : format, Primitives["uuid"]);
+                return AddPrimitive(ruleName == "root" ? "root" : format, GrammarPrimitives.Primitives["uuid"]);
             }
 
-            if (StringFormats.TryGetValue(format + "-string", out var formatRule))
+            if (GrammarPrimitives.StringFormats.TryGetValue(format + "-string", out var formatRule))
             {
                 return AddRule(ruleName, AddPrimitive(format + "-string", formatRule));
             }
@@ -320,7 +241,7 @@ public sealed partial class JsonSchemaGrammar
         if (singleType == "string" && (schema.ContainsKey("minLength") || schema.ContainsKey("maxLength")))
         {
             used.UnionWith(["minLength", "maxLength"]);
-            var charRule = AddPrimitive("char", Primitives["char"]);
+            var charRule = AddPrimitive("char", GrammarPrimitives.Primitives["char"]);
             var minLength = Count(schema, "minLength", path) ?? 0;
             var maxLength = Count(schema, "maxLength", path) ?? int.MaxValue;
             if (minLength > maxLength)
@@ -328,7 +249,7 @@ public sealed partial class JsonSchemaGrammar
                 throw new SchemaNotSupportedException($"'minLength' at '{path}' is above 'maxLength': no string is valid.");
             }
 
-            return AddRule(ruleName, "\"\\\"\" " + BuildRepetition(charRule, minLength, maxLength) + " \"\\\"\" space");
+            return AddRule(ruleName, "\"\\\"\" " + GbnfText.BuildRepetition(charRule, minLength, maxLength) + " \"\\\"\" space");
         }
 
         string[] bounds = ["minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"];
@@ -356,188 +277,15 @@ public sealed partial class JsonSchemaGrammar
 
         if (schema.Count == 0 || singleType == "object")
         {
-            return AddRule(ruleName, AddPrimitive("object", Primitives["object"]));
+            return AddRule(ruleName, AddPrimitive("object", GrammarPrimitives.Primitives["object"]));
         }
 
         if (singleType is null)
         {
-            return AddRule(ruleName, AddPrimitive("value", Primitives["value"]));
+            return AddRule(ruleName, AddPrimitive("value", GrammarPrimitives.Primitives["value"]));
         }
 
-        return AddPrimitive(ruleName == "root" ? "root" : singleType, Primitives[singleType]);
-    }
-
-    private string ObjectRule(JsonObject schema, string name, string path, JsonNode? additional)
-    {
-        var prefix = name + (name.Length == 0 ? string.Empty : "-");
-        var properties = new List<(string Name, JsonNode? Schema)>();
-        if (schema["properties"] is { } propertiesNode)
-        {
-            if (propertiesNode is not JsonObject propertiesObject)
-            {
-                throw new SchemaNotSupportedException($"'properties' at '{path}' must be an object.");
-            }
-
-            properties.AddRange(propertiesObject.Select(p => (p.Key, p.Value)));
-        }
-
-        var required = new HashSet<string>(StringComparer.Ordinal);
-        if (schema["required"] is { } requiredNode)
-        {
-            if (requiredNode is not JsonArray requiredArray || requiredArray.Any(r => r is not JsonValue rv || rv.GetValueKind() != JsonValueKind.String))
-            {
-                throw new SchemaNotSupportedException($"'required' at '{path}' must be an array of strings.");
-            }
-
-            foreach (var r in requiredArray)
-            {
-                var requiredName = r!.GetValue<string>();
-                if (!properties.Any(p => p.Name == requiredName))
-                {
-                    throw new SchemaNotSupportedException($"The required property '{requiredName}' at '{path}' is not among its 'properties'; only declared properties can be required.");
-                }
-
-                required.Add(requiredName);
-            }
-        }
-
-        var keyValueRules = new Dictionary<string, string>(StringComparer.Ordinal);
-        var requiredProps = new List<string>();
-        var optionalProps = new List<string>();
-        foreach (var (propertyName, propertySchema) in properties)
-        {
-            var valueRule = Visit(propertySchema, prefix + propertyName, $"{path}/properties/{propertyName}");
-            keyValueRules[propertyName] = AddRule(prefix + propertyName + "-kv", FormatLiteral(JsonText(JsonValue.Create(propertyName))) + " space \":\" space " + valueRule);
-            (required.Contains(propertyName) ? requiredProps : optionalProps).Add(propertyName);
-        }
-
-        if (additional is JsonObject || IsTrue(additional))
-        {
-            var subName = prefix + "additional";
-            var valueRule = additional is JsonObject ? Visit(additional, subName + "-value", path + "/additionalProperties") : AddPrimitive("value", Primitives["value"]);
-            var keyRule = properties.Count == 0 ? AddPrimitive("string", Primitives["string"]) : AddRule(subName + "-k", NotStrings([.. properties.Select(p => p.Name)]));
-            keyValueRules["*"] = AddRule(subName + "-kv", keyRule + " \":\" space " + valueRule);
-            optionalProps.Add("*");
-        }
-        else if (additional is not null && !IsFalse(additional))
-        {
-            throw new SchemaNotSupportedException($"'additionalProperties' at '{path}' must be a boolean or a schema.");
-        }
-
-        var rule = new StringBuilder("\"{\" space ");
-        rule.AppendJoin(" \",\" space ", requiredProps.Select(p => keyValueRules[p]));
-        if (optionalProps.Count > 0)
-        {
-            rule.Append(" (");
-            if (requiredProps.Count > 0)
-            {
-                rule.Append(" \",\" space ( ");
-            }
-
-            string RecursiveRefs(List<string> keys, bool firstIsOptional)
-            {
-                if (keys.Count == 0)
-                {
-                    return string.Empty;
-                }
-
-                var key = keys[0];
-                var kvRule = keyValueRules[key];
-                var commaRef = "( \",\" space " + kvRule + " )";
-                var result = firstIsOptional ? commaRef + (key == "*" ? "*" : "?") : kvRule + (key == "*" ? " " + commaRef + "*" : string.Empty);
-                if (keys.Count > 1)
-                {
-                    result += " " + AddRule(prefix + key + "-rest", RecursiveRefs(keys[1..], true));
-                }
-
-                return result;
-            }
-
-            for (var i = 0; i < optionalProps.Count; i++)
-            {
-                if (i > 0)
-                {
-                    rule.Append(" | ");
-                }
-
-                rule.Append(RecursiveRefs(optionalProps[i..], false));
-            }
-
-            if (requiredProps.Count > 0)
-            {
-                rule.Append(" )");
-            }
-
-            rule.Append(" )?");
-        }
-
-        return rule.Append(" \"}\" space").ToString();
-    }
-
-    /// <summary>A JSON string that is none of <paramref name="strings"/> (an object key other than the declared ones).</summary>
-    private string NotStrings(List<string> strings)
-    {
-        var trie = new Trie();
-        foreach (var s in strings)
-        {
-            trie.Insert(s);
-        }
-
-        var charRule = AddPrimitive("char", Primitives["char"]);
-        var output = new StringBuilder("[\"] ( ");
-        void VisitNode(Trie node)
-        {
-            var rejects = new StringBuilder();
-            var first = true;
-            foreach (var (c, child) in node.Children)
-            {
-                rejects.Append(c);
-                if (first)
-                {
-                    first = false;
-                }
-                else
-                {
-                    output.Append(" | ");
-                }
-
-                output.Append('[').Append(c).Append(']');
-                if (child.Children.Count > 0)
-                {
-                    output.Append(" (");
-                    VisitNode(child);
-                    output.Append(')');
-                }
-                else if (child.IsEnd)
-                {
-                    output.Append(' ').Append(charRule).Append('+');
-                }
-            }
-
-            if (node.Children.Count > 0)
-            {
-                if (!first)
-                {
-                    output.Append(" | ");
-                }
-
-                output.Append("[^\"").Append(rejects).Append("] ").Append(charRule).Append('*');
-            }
-        }
-
-        if (strings.Any(s => s.Any(c => c is '"' or '\\' or ']' or '-' or '^' || c < 0x20)))
-        {
-            throw new SchemaNotSupportedException("Extra properties ('additionalProperties') beside a property whose name holds a quote, backslash, ']', '-', '^' or a control character are not supported.");
-        }
-
-        VisitNode(trie);
-        output.Append(" )");
-        if (!trie.IsEnd)
-        {
-            output.Append('?');
-        }
-
-        return output.Append(" [\"] space").ToString();
+        return AddPrimitive(ruleName == "root" ? "root" : singleType, GrammarPrimitives.Primitives[singleType]);
     }
 
     private string Union(string name, List<JsonNode?> alternatives, string path)
@@ -600,189 +348,15 @@ public sealed partial class JsonSchemaGrammar
         return refName;
     }
 
-    private static void CheckAllUsed(JsonObject schema, string path, HashSet<string> used)
-    {
-        var type = schema["type"] is JsonValue t && t.GetValueKind() == JsonValueKind.String ? t.GetValue<string>() : null;
-        foreach (var (keyword, _) in schema)
-        {
-            if (used.Contains(keyword) || Annotations.Contains(keyword))
-            {
-                continue;
-            }
-
-            // A keyword for other types says nothing about a schema of one declared type ({"type":"null","maxLength":3}).
-            if (type is not null && TypeKeywords.TryGetValue(keyword, out var applies) && !applies.Contains(type)
-                && !(type == "integer" && applies.Contains("number")))
-            {
-                continue;
-            }
-
-            throw new SchemaNotSupportedException($"The JSON schema keyword '{keyword}' at '{path}' is not supported here, so it cannot be enforced while decoding.");
-        }
-    }
-
-    private static int? Count(JsonObject schema, string keyword, string path)
-    {
-        if (schema[keyword] is not { } node)
-        {
-            return null;
-        }
-
-        return node is JsonValue v && v.TryGetValue<JsonElement>(out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var n) && n >= 0
-            ? n
-            : node is JsonValue v2 && v2.TryGetValue<int>(out var n2) && n2 >= 0
-                ? n2
-                : throw new SchemaNotSupportedException($"'{keyword}' at '{path}' must be a non-negative integer.");
-    }
-
-    private static long? Bound(JsonObject schema, string keyword, string path, Func<double, double> toInteger)
-    {
-        if (schema[keyword] is not { } node)
-        {
-            return null;
-        }
-
-        if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number)
-        {
-            throw new SchemaNotSupportedException($"'{keyword}' at '{path}' must be a number.");
-        }
-
-        var value = toInteger(v.GetValue<double>());
-        return value is > -1e15 and < 1e15
-            ? (long)value
-            : throw new SchemaNotSupportedException($"'{keyword}' at '{path}' is outside ±10^15, the range of integer bounds supported.");
-    }
-
     private static bool IsTrue(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.True;
 
     private static bool IsFalse(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.False;
 
-    private static string ConstantRule(JsonNode? value) => FormatLiteral(JsonText(value));
-
-    /// <summary>A GBNF string literal: quotes, backslashes, CR and LF escaped.</summary>
-    internal static string FormatLiteral(string literal)
-    {
-        var output = new StringBuilder(literal.Length + 2).Append('"');
-        foreach (var c in literal)
-        {
-            output.Append(c switch
-            {
-                '\r' => "\\r",
-                '\n' => "\\n",
-                '"' => "\\\"",
-                '\\' => "\\\\",
-                _ => c.ToString(),
-            });
-        }
-
-        return output.Append('"').ToString();
-    }
-
-    /// <summary>Compact JSON text, non-ASCII kept as is (as nlohmann's dump(), so the model writes the value plainly).</summary>
-    internal static string JsonText(JsonNode? value)
-    {
-        var output = new StringBuilder();
-        Write(value, output);
-        return output.ToString();
-
-        static void Write(JsonNode? node, StringBuilder output)
-        {
-            switch (node)
-            {
-                case null:
-                    output.Append("null");
-                    break;
-                case JsonObject o:
-                    output.Append('{');
-                    var first = true;
-                    foreach (var (key, child) in o)
-                    {
-                        if (!first)
-                        {
-                            output.Append(',');
-                        }
-
-                        first = false;
-                        WriteString(key, output);
-                        output.Append(':');
-                        Write(child, output);
-                    }
-
-                    output.Append('}');
-                    break;
-                case JsonArray a:
-                    output.Append('[');
-                    for (var i = 0; i < a.Count; i++)
-                    {
-                        if (i > 0)
-                        {
-                            output.Append(',');
-                        }
-
-                        Write(a[i], output);
-                    }
-
-                    output.Append(']');
-                    break;
-                case JsonValue v when v.GetValueKind() == JsonValueKind.String:
-                    WriteString(v.GetValue<string>(), output);
-                    break;
-                default:
-                    output.Append(node.ToJsonString());
-                    break;
-            }
-        }
-
-        static void WriteString(string text, StringBuilder output)
-        {
-            output.Append('"');
-            foreach (var c in text)
-            {
-                switch (c)
-                {
-                    case '"': output.Append("\\\""); break;
-                    case '\\': output.Append("\\\\"); break;
-                    case '\b': output.Append("\\b"); break;
-                    case '\f': output.Append("\\f"); break;
-                    case '\n': output.Append("\\n"); break;
-                    case '\r': output.Append("\\r"); break;
-                    case '\t': output.Append("\\t"); break;
-                    case < ' ': output.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture)); break;
-                    default: output.Append(c); break;
-                }
-            }
-
-            output.Append('"');
-        }
-    }
+    private static string ConstantRule(JsonNode? value) => GbnfText.FormatLiteral(GbnfText.JsonText(value));
 
     [GeneratedRegex("[^a-zA-Z0-9-]+")]
     private static partial Regex InvalidRuleChars();
 
     [GeneratedRegex("^uuid[1-5]?$")]
     private static partial Regex UuidFormat();
-
-    private sealed class Trie
-    {
-        public SortedDictionary<char, Trie> Children { get; } = [];
-
-        public bool IsEnd { get; private set; }
-
-        public void Insert(string text)
-        {
-            var node = this;
-            foreach (var c in text)
-            {
-                if (!node.Children.TryGetValue(c, out var child))
-                {
-                    child = new Trie();
-                    node.Children[c] = child;
-                }
-
-                node = child;
-            }
-
-            node.IsEnd = true;
-        }
-    }
 }

@@ -110,7 +110,7 @@ internal sealed class PatternGrammar(string pattern, string name, Func<string, s
                 _i = close + 1;
                 var last = seq[^1];
                 var item = last.IsLiteral ? "\"" + last.Text + "\"" : SubRule(last.Text);
-                seq[^1] = new Piece(JsonSchemaGrammar.BuildRepetition(item, min, max), false);
+                seq[^1] = new Piece(GbnfText.BuildRepetition(item, min, max), false);
             }
             else if (c == '\\' && _i + 1 < _sub.Length && ClassShorthand(_sub[_i + 1]) is { } shorthand)
             {
