@@ -36,6 +36,10 @@ public sealed class ConstrainedSamplingTests(SmokeModelFixture fixture)
 
     private LlamaCppBackend Backend => fixture.Backend;
 
+    [Fact]
+    public void Heartbeat_LlamaCppWorker_SaysItCanConstrainDecoding()
+        => Assert.True(Suite.ModelWorker.Hosting.HeartbeatFactory.Create(new("worker-test", "cpu", "cpu"), Backend, new(), null).ConstrainedDecoding);
+
     [Theory]
     [MemberData(nameof(Schemas))]
     public void ConvertedGrammar_ParsesInLlamaCpp(string schema)

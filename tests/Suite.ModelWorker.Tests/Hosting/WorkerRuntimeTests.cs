@@ -116,6 +116,7 @@ public sealed class WorkerRuntimeTests(SmokeModelFixture fixture)
         Assert.Contains("'sim' is simulated", failure.Error.Message, StringComparison.Ordinal);
         Assert.Equal(0, runtime.ActiveStreams);
         Assert.False(backend.Info.ConstrainedDecoding);
+        Assert.False(HeartbeatFactory.Create(runtime.Identity, backend, runtime.Latency, null).ConstrainedDecoding);
         Assert.Throws<Suite.ModelWorker.Backends.ConstraintRejectedException>(() => backend.Schedule(new(Guid.NewGuid(), [1, 2], sampling, 4)));
     }
 
