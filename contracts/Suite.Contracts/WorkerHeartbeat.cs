@@ -4,7 +4,9 @@ namespace Suite.Contracts;
 /// Event each worker publishes every few hundred milliseconds: who it is, what it serves, and how loaded it is.
 /// The router's registry and the telemetry gauges are built from these alone. <c>PricePerHourUsd</c> is what an hour of
 /// this worker costs (configured per pool, or the simulated profile's figure); null when nobody said. <c>Cache</c> is its
-/// prefix cache and the speeds the router predicts with.
+/// prefix cache and the speeds the router predicts with. <c>ConstrainedDecoding</c>: whether its backend can apply a
+/// grammar and logit biases while sampling (false for the simulator, and for workers from before it was reported), so
+/// the router gives structured-output and biased requests only to workers that honour them.
 /// </summary>
 public sealed record WorkerHeartbeat(
     string WorkerId,
@@ -26,4 +28,5 @@ public sealed record WorkerHeartbeat(
     DateTimeOffset SentAt,
     ModelDescription ModelInfo,
     double? PricePerHourUsd = null,
-    WorkerCacheStatus? Cache = null);
+    WorkerCacheStatus? Cache = null,
+    bool ConstrainedDecoding = false);

@@ -5,7 +5,8 @@ using Suite.Models.Catalog;
 using Suite.Tokenizer.Core.Loading;
 
 // Prefix-cache benchmarks have commands of their own: "fleet" (routing policies on a simulated fleet) and
-// "prefix-cache" (real llama.cpp with the cache on and off); "fairness" (weighted-fair admission under overload).
+// "prefix-cache" (real llama.cpp with the cache on and off); "fairness" (weighted-fair admission under overload);
+// "structured-output" (real llama.cpp decoding free and under JSON-schema grammars).
 if (args.Length > 0 && args[0] == "fleet")
 {
     var fleetModel = new ModelResolution(ModelCatalogSettings.FromEnvironment()).Model;
@@ -22,6 +23,12 @@ if (args.Length > 0 && args[0] == "prefix-cache")
 {
     var prefixModels = new ModelResolution(ModelCatalogSettings.FromEnvironment());
     return await LlamaPrefixBench.RunAsync(args[1..], prefixModels, TokenizerLoader.FromGguf(prefixModels.Model.Path));
+}
+
+if (args.Length > 0 && args[0] == "structured-output")
+{
+    var structuredModels = new ModelResolution(ModelCatalogSettings.FromEnvironment());
+    return await Suite.Bench.StructuredOutput.StructuredOutputBench.RunAsync(args[1..], structuredModels, TokenizerLoader.FromGguf(structuredModels.Model.Path));
 }
 
 // The engine driven directly vs the embedded suite vs the distributed suite (RabbitMQ), same model and settings, in

@@ -18,7 +18,7 @@ public sealed partial class MetricsAndTokenizeTests(EmbeddedSuiteFixture suite)
         var before = await MetricsAsync();
         for (var i = 0; i < 2; i++)
         {
-            using var response = await suite.Http.PostAsync("/v1/completions", Json(new { model = EmbeddedSuiteFixture.Model, prompt = $"Metrics check {i}", max_tokens = 7, temperature = 0 }), TestContext.Current.CancellationToken);
+            using var response = await suite.Http.PostAsync("/v1/completions", ErrorResponseTests.Json(new { model = EmbeddedSuiteFixture.Model, prompt = $"Metrics check {i}", max_tokens = 7, temperature = 0 }), TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
@@ -46,14 +46,14 @@ public sealed partial class MetricsAndTokenizeTests(EmbeddedSuiteFixture suite)
     public async Task Tokenize_ThenDetokenize_RoundTripsUnicode()
     {
         const string text = "Hello, 世界! Ünïcödé 👋🏽 and code: for (int i = 0; i < 10; i++) {}";
-        using var tokenized = await suite.Http.PostAsync("/tokenize", Json(new { model = EmbeddedSuiteFixture.Model, prompt = text }), TestContext.Current.CancellationToken);
+        using var tokenized = await suite.Http.PostAsync("/tokenize", ErrorResponseTests.Json(new { model = EmbeddedSuiteFixture.Model, prompt = text }), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, tokenized.StatusCode);
         var body = JsonDocument.Parse(await tokenized.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
         var tokens = body.GetProperty("tokens").EnumerateArray().Select(t => t.GetInt32()).ToArray();
         Assert.Equal(tokens.Length, body.GetProperty("count").GetInt32());
         Assert.Equal(4096, body.GetProperty("max_model_len").GetInt32());
 
-        using var detokenized = await suite.Http.PostAsync("/detokenize", Json(new { model = EmbeddedSuiteFixture.Model, tokens }), TestContext.Current.CancellationToken);
+        using var detokenized = await suite.Http.PostAsync("/detokenize", ErrorResponseTests.Json(new { model = EmbeddedSuiteFixture.Model, tokens }), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, detokenized.StatusCode);
         Assert.Equal(text, JsonDocument.Parse(await detokenized.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("prompt").GetString());
     }
@@ -61,10 +61,10 @@ public sealed partial class MetricsAndTokenizeTests(EmbeddedSuiteFixture suite)
     [Fact]
     public async Task Tokenize_Messages_RendersTheChatTemplate()
     {
-        using var response = await suite.Http.PostAsync("/tokenize", Json(new { model = EmbeddedSuiteFixture.Model, messages = new[] { new { role = "user", content = "hi" } }, add_generation_prompt = true }), TestContext.Current.CancellationToken);
+        using var response = await suite.Http.PostAsync("/tokenize", ErrorResponseTests.Json(new { model = EmbeddedSuiteFixture.Model, messages = new[] { new { role = "user", content = "hi" } }, add_generation_prompt = true }), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var tokens = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("tokens").EnumerateArray().Select(t => t.GetInt32()).ToArray();
-        using var detokenized = await suite.Http.PostAsync("/detokenize", Json(new { model = EmbeddedSuiteFixture.Model, tokens }), TestContext.Current.CancellationToken);
+        using var detokenized = await suite.Http.PostAsync("/detokenize", ErrorResponseTests.Json(new { model = EmbeddedSuiteFixture.Model, tokens }), TestContext.Current.CancellationToken);
         var text = JsonDocument.Parse(await detokenized.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("prompt").GetString();
         Assert.Equal("<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n", text);
     }
@@ -72,7 +72,7 @@ public sealed partial class MetricsAndTokenizeTests(EmbeddedSuiteFixture suite)
     [Fact]
     public async Task Detokenize_TokenOutsideVocabulary_Returns400()
     {
-        using var response = await suite.Http.PostAsync("/detokenize", Json(new { model = EmbeddedSuiteFixture.Model, tokens = new[] { 1, -3 } }), TestContext.Current.CancellationToken);
+        using var response = await suite.Http.PostAsync("/detokenize", ErrorResponseTests.Json(new { model = EmbeddedSuiteFixture.Model, tokens = new[] { 1, -3 } }), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 

@@ -31,7 +31,7 @@ public sealed class PrefixCacheTests(EmbeddedSuiteFixture suite)
         Assert.Contains($"cached_tokens={cached}", route);
 
         // Streamed, the usage chunk says the same.
-        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json(Body(stream: true)) };
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = ErrorResponseTests.Json(Body(stream: true)) };
         using var streamed = await suite.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, streamed.StatusCode);
         Assert.Contains("worker=", streamed.Headers.GetValues("X-Suite-Route").Single());
@@ -46,7 +46,7 @@ public sealed class PrefixCacheTests(EmbeddedSuiteFixture suite)
         var prompt = $"Metrics of the cache {Guid.NewGuid():N}: " + string.Concat(Enumerable.Repeat("one two three four five six seven eight. ", 10));
         for (var i = 0; i < 2; i++)
         {
-            using var response = await suite.Http.PostAsync("/v1/completions", Json(new { model = EmbeddedSuiteFixture.Model, prompt, max_tokens = 4, temperature = 0 }), TestContext.Current.CancellationToken);
+            using var response = await suite.Http.PostAsync("/v1/completions", ErrorResponseTests.Json(new { model = EmbeddedSuiteFixture.Model, prompt, max_tokens = 4, temperature = 0 }), TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
@@ -68,7 +68,7 @@ public sealed class PrefixCacheTests(EmbeddedSuiteFixture suite)
 
     private async Task<(string Text, JsonElement Usage, string Route)> CompleteAsync(object body)
     {
-        using var response = await suite.Http.PostAsync("/v1/chat/completions", Json(body), TestContext.Current.CancellationToken);
+        using var response = await suite.Http.PostAsync("/v1/chat/completions", ErrorResponseTests.Json(body), TestContext.Current.CancellationToken);
         var content = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.True(response.StatusCode == HttpStatusCode.OK, content);
         var json = JsonDocument.Parse(content).RootElement;

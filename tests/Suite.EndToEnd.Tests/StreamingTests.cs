@@ -40,7 +40,7 @@ public sealed class StreamingTests(EmbeddedSuiteFixture suite)
     public async Task CompletionStream_TextEqualsNonStreamedText()
     {
         var body = new { model = EmbeddedSuiteFixture.Model, prompt = "The capital of France is", temperature = 0, max_tokens = 20 };
-        using var plain = await suite.Http.PostAsync("/v1/completions", Json(body), TestContext.Current.CancellationToken);
+        using var plain = await suite.Http.PostAsync("/v1/completions", ErrorResponseTests.Json(body), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
         var json = JsonDocument.Parse(await plain.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
         Assert.Equal("text_completion", json.GetProperty("object").GetString());
@@ -61,7 +61,7 @@ public sealed class StreamingTests(EmbeddedSuiteFixture suite)
         var stop = full.Substring(full.Length / 2, 3);
         var cut = full.IndexOf(stop, StringComparison.Ordinal);
 
-        using var response = await suite.Http.PostAsync("/v1/completions", Json(new { model = EmbeddedSuiteFixture.Model, prompt = "Once upon a time", temperature = 0, max_tokens = 40, stop = new[] { stop } }), TestContext.Current.CancellationToken);
+        using var response = await suite.Http.PostAsync("/v1/completions", ErrorResponseTests.Json(new { model = EmbeddedSuiteFixture.Model, prompt = "Once upon a time", temperature = 0, max_tokens = 40, stop = new[] { stop } }), TestContext.Current.CancellationToken);
         var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
         Assert.Equal(full[..cut], json.GetProperty("choices")[0].GetProperty("text").GetString());
         Assert.Equal("stop", json.GetProperty("choices")[0].GetProperty("finish_reason").GetString());
@@ -92,7 +92,7 @@ public sealed class StreamingTests(EmbeddedSuiteFixture suite)
 
     private async Task<string> CompleteTextAsync(object body)
     {
-        using var response = await suite.Http.PostAsync("/v1/completions", Json(body), TestContext.Current.CancellationToken);
+        using var response = await suite.Http.PostAsync("/v1/completions", ErrorResponseTests.Json(body), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement.GetProperty("choices")[0].GetProperty("text").GetString()!;
     }
@@ -101,7 +101,7 @@ public sealed class StreamingTests(EmbeddedSuiteFixture suite)
 
     private async Task<HttpResponseMessage> SendStreamAsync(string path, object body, CancellationToken cancellationToken)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Json(body) };
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = ErrorResponseTests.Json(body) };
         return await suite.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
     }
 

@@ -74,7 +74,7 @@ public sealed class TokenizerRobustnessTests(EmbeddedSuiteFixture suite)
 
     private async Task<JsonElement> PostAsync(string path, object body, HttpStatusCode expected)
     {
-        using var response = await suite.Http.PostAsync(path, Json(body), TestContext.Current.CancellationToken);
+        using var response = await suite.Http.PostAsync(path, ErrorResponseTests.Json(body), TestContext.Current.CancellationToken);
         var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.True(expected == response.StatusCode, $"{(int)response.StatusCode}: {text[..Math.Min(500, text.Length)]}");
         return JsonDocument.Parse(text).RootElement.Clone();

@@ -89,7 +89,7 @@ public static class RequestParser
             }
         }
 
-        RequestSurface.Check(body, kind);
+        var (grammar, logitBias) = RequestSurface.Check(body, kind);
 
         // Both are validated whichever is used: a malformed one is an error even when the other is given.
         var maxCompletionTokens = OptionalInt(body, "max_completion_tokens", min: 1, max: int.MaxValue);
@@ -125,8 +125,14 @@ public static class RequestParser
             includeUsage = OptionalBool(streamOptions, "include_usage", "stream_options.include_usage") ?? false;
         }
 
+        if (grammar is not null && ignoreEos)
+        {
+            // The grammar ends generation at its accepting state with the end-of-generation token, which ignore_eos forbids.
+            throw Fail("ignore_eos cannot be combined with response_format json_object or json_schema: structured output ends with the end-of-generation token.", "ignore_eos", "invalid_value");
+        }
+
         var priority = OptionalInt(body, "priority", min: -1000, max: 1000) ?? 0;
-        var sampling = new SamplingParameters((float)temperature, (float)topP, Math.Max(0, topK), seed, (float)frequencyPenalty, (float)presencePenalty);
+        var sampling = new SamplingParameters((float)temperature, (float)topP, Math.Max(0, topK), seed, (float)frequencyPenalty, (float)presencePenalty, grammar, logitBias);
         return new ParsedGeneration(new GenerationRequest(kind, model, input, sampling, new GenerationLimits(maxTokens, stop, ignoreEos), priority), stream, includeUsage);
     }
 

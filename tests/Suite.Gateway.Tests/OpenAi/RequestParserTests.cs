@@ -27,8 +27,6 @@ public sealed class RequestParserTests
     }
 
     [Theory]
-    [InlineData("\"response_format\":{\"type\":\"json_object\"}", "response_format.type")]
-    [InlineData("\"logit_bias\":{\"7\":1}", "logit_bias")]
     [InlineData("\"tool_choice\":{\"type\":\"function\",\"function\":{\"name\":\"f\"}}", "tool_choice")]
     [InlineData("\"functions\":[]", "functions")]
     [InlineData("\"min_p\":0.05", "min_p")]

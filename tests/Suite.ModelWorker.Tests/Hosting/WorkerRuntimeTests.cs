@@ -98,11 +98,33 @@ public sealed class WorkerRuntimeTests(SmokeModelFixture fixture)
         return (runtime, sender);
     }
 
-    private GenerateTokens Command(Guid id, int attempt, int maxTokens) => new(
+    [Theory]
+    [InlineData(true, "response_format")]
+    [InlineData(false, "logit_bias")]
+    public async Task StartAsync_ConstrainedRequestOnTheSimulator_Is400NamingTheSimulatedBackend(bool grammar, string param)
+    {
+        await using var backend = SimBackends.Create(fixture);
+        var (runtime, sender) = Create(backend);
+        var sampling = grammar
+            ? SamplingParameters.Greedy with { Grammar = new GrammarConstraint("root ::= \"{}\"") }
+            : SamplingParameters.Greedy with { LogitBias = [new TokenBias(5, -100)] };
+
+        await runtime.StartAsync(Command(Guid.NewGuid(), attempt: 1, maxTokens: 4, sampling), CancellationToken.None);
+
+        var failure = Assert.Single(sender.OfType<GenerationFailed>());
+        Assert.Equal((400, param, "constrained_decoding_unsupported"), (failure.Error.StatusCode, failure.Error.Param, failure.Error.Code));
+        Assert.Contains("'sim' is simulated", failure.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, runtime.ActiveStreams);
+        Assert.False(backend.Info.ConstrainedDecoding);
+        Assert.False(HeartbeatFactory.Create(runtime.Identity, backend, runtime.Latency, null).ConstrainedDecoding);
+        Assert.Throws<Suite.ModelWorker.Backends.ConstraintRejectedException>(() => backend.Schedule(new(Guid.NewGuid(), [1, 2], sampling, 4)));
+    }
+
+    private GenerateTokens Command(Guid id, int attempt, int maxTokens, SamplingParameters? sampling = null) => new(
         id,
         fixture.Model.Description.Id,
         SimBackends.Prompt(16),
-        SamplingParameters.Greedy,
+        sampling ?? SamplingParameters.Greedy,
         new GenerationLimits(maxTokens, [], IgnoreEos: true),
         Gateway,
         0,

@@ -16,7 +16,10 @@ public sealed class PipelineMessageTests
     {
         var id = Guid.NewGuid();
         var now = DateTimeOffset.UtcNow;
-        var sampling = new SamplingParameters(Temperature: 0.7f, TopP: 0.9f, TopK: 40, Seed: 42, FrequencyPenalty: 0.5f, PresencePenalty: 0.25f);
+        var sampling = new SamplingParameters(
+            Temperature: 0.7f, TopP: 0.9f, TopK: 40, Seed: 42, FrequencyPenalty: 0.5f, PresencePenalty: 0.25f,
+            Grammar: new GrammarConstraint("root ::= \"{\" space \"}\"\nspace ::= | \" \"\n"),
+            LogitBias: [new TokenBias(7, -100f), new TokenBias(50256, 2.5f)]);
         var limits = new GenerationLimits(64, ["\n\n", "END"], IgnoreEos: true);
         var continuation = new Continuation([11, 12, 13], 7, 2, ["cpu-a"]);
         var tools = new[] { new ToolDefinition("function", new FunctionDefinition("get_weather", "Weather now", """{"type":"object","properties":{"city":{"type":"string"}}}""", true)) };
@@ -51,6 +54,16 @@ public sealed class PipelineMessageTests
         {
             Assert.Contains("\"replyAddress\":\"pipeline:suite-gateway-host-1-abc-hot\"", json, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void Deserialize_SamplingFromBeforeConstraints_HasNoGrammarAndNoBias()
+    {
+        // A message from a service built before grammars and biases existed: the optional fields are absent.
+        var back = JsonSerializer.Deserialize<SamplingParameters>("""{"temperature":0.5,"topP":1,"topK":0,"seed":3,"frequencyPenalty":0,"presencePenalty":0}""", PipelineMessage.Json)!;
+
+        Assert.Equal((0.5f, 3L, null, null), (back.Temperature, back.Seed!.Value, back.Grammar, back.LogitBias));
+        Assert.False(back.IsConstrained);
     }
 
     [Fact]

@@ -39,6 +39,24 @@ public static class PipelineErrors
             what,
             "context_length_exceeded");
 
+    /// <summary>A grammar or logit bias sent to a worker whose backend cannot shape its sampling (the simulator).</summary>
+    public static PipelineError ConstrainedDecodingUnsupported(string backend, bool simulated, string worker, string param)
+        => Invalid(
+            simulated
+                ? $"The request landed on worker '{worker}', whose backend '{backend}' is simulated: its tokens do not come from a model, so response_format json_object/json_schema and logit_bias cannot be honoured there, and the request is refused rather than served unconstrained. Send it to a pool with a real backend (cpu, cuda, cann)."
+                : $"The backend '{backend}' of worker '{worker}' cannot constrain decoding (response_format json_object/json_schema, logit_bias).",
+            param,
+            "constrained_decoding_unsupported");
+
+    /// <summary>A grammar or logit bias for a model whose live workers all lack a backend that can shape sampling.</summary>
+    public static PipelineError NoConstrainedDecodingWorker(string model, IReadOnlyList<string> backends, bool simulated, string param)
+        => Invalid(
+            $"No worker serving '{model}' can constrain decoding (response_format json_object/json_schema, logit_bias): the workers that may serve this request run the {string.Join(", ", backends)} backend{(backends.Count == 1 ? string.Empty : "s")}"
+            + (simulated ? ", which is simulated: its tokens do not come from a model." : ".")
+            + " The request is refused rather than served unconstrained; a real backend (cpu, cuda, cann) serves it.",
+            param,
+            "constrained_decoding_unsupported");
+
     public static PipelineError ToolsNotSupported(string model)
         => Invalid($"The chat template of '{model}' does not show tool definitions to the model, so tools cannot be used with it.", "tools", "tools_not_supported");
 

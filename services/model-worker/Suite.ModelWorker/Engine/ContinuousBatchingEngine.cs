@@ -25,9 +25,12 @@ internal sealed class ContinuousBatchingEngine : IDisposable, IStepExecutor
     private int[] _batchIndex = new int[64];
     private volatile bool _stopping;
 
-    public ContinuousBatchingEngine(SafeLLamaContextHandle context, LlamaCppVocabulary vocabulary, SchedulerOptions options)
+    private readonly IntPtr _nativeVocabulary;
+
+    public ContinuousBatchingEngine(SafeLLamaContextHandle context, LlamaCppVocabulary vocabulary, SchedulerOptions options, IntPtr nativeVocabulary = default)
     {
         _context = context;
+        _nativeVocabulary = nativeVocabulary;
         _vocabulary = vocabulary;
         _scheduler = new BatchScheduler(options, this, vocabulary.Count);
         _thread = new Thread(Run) { IsBackground = true, Name = "llama-engine" };
@@ -83,12 +86,14 @@ internal sealed class ContinuousBatchingEngine : IDisposable, IStepExecutor
         sequence.Request.IgnoreEos,
         _vocabulary.EndOfGenerationTokens,
         _vocabulary.Count,
-        _scheduler.Options.ContextLength);
+        _scheduler.Options.ContextLength,
+        _nativeVocabulary,
+        sequence.Request.Prefix.AsSpan(sequence.Request.Prefix.Length - sequence.Request.ResumedTokens));
 
     SampledToken IStepExecutor.Sample(ScheduledSequence sequence, int entry)
     {
-        var sampler = (SafeLLamaSamplerChainHandle)sequence.ExecutorState!;
-        var token = (int)sampler.Sample(_context, _batchIndex[entry]);
+        var sampler = (SequenceSampler)sequence.ExecutorState!;
+        var token = sampler.Sample(_context, _batchIndex[entry]);
         return new SampledToken(token, _vocabulary.IsEndOfGeneration(token));
     }
 

@@ -45,6 +45,7 @@ public static class HeartbeatFactory
                     cache.PrefillTokensPerSecond,
                     cache.DecodeStepSeconds,
                     cache.SlotSeconds,
-                    cache.BatchTokens));
+                    cache.BatchTokens),
+            backend.Info.ConstrainedDecoding);
     }
 }

@@ -51,6 +51,13 @@ public sealed partial class WorkerRuntime(WorkerIdentity identity, IPipelineSend
             return;
         }
 
+        if (request.Sampling.IsConstrained && !backend.Info.ConstrainedDecoding)
+        {
+            var param = request.Sampling.Grammar is not null ? "response_format" : "logit_bias";
+            await sender.SendAsync(request.ReplyAddress, Failure(request, PipelineErrors.ConstrainedDecodingUnsupported(backend.Info.Name, backend.Info.Simulated, Identity.WorkerId, param)), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var attempt = request.Continuation.Attempt;
         var generated = request.Continuation.GeneratedTokens;
         var prefix = generated.Length == 0 ? request.PromptTokens : [.. request.PromptTokens, .. generated];
@@ -80,12 +87,18 @@ public sealed partial class WorkerRuntime(WorkerIdentity identity, IPipelineSend
             var activity = Tracing.WorkerTracing.StartGenerate(request, Identity, backend.Info);
             try
             {
-                sequence = backend.Schedule(new SequenceRequest(request.RequestId, prefix, request.Sampling, maxNew, request.Limits.IgnoreEos, request.Priority));
+                sequence = backend.Schedule(new SequenceRequest(request.RequestId, prefix, request.Sampling, maxNew, request.Limits.IgnoreEos, request.Priority, generated.Length));
             }
             catch (BackendFullException e)
             {
                 activity?.Dispose();
                 _ = SendQuietlyAsync(request.ReplyAddress, Failure(request, PipelineErrors.WorkerOverloaded(e.Message)));
+                return;
+            }
+            catch (ConstraintRejectedException e)
+            {
+                activity?.Dispose();
+                _ = SendQuietlyAsync(request.ReplyAddress, Failure(request, PipelineErrors.Invalid(e.Message, e.Parameter, "invalid_value")));
                 return;
             }
             catch (ArgumentException e)

@@ -13,7 +13,8 @@ namespace Suite.Router.Handlers;
 /// Picks a worker for a tokenized request and sends it there, with the decision (policy, predicted time to first
 /// token, cached prefix, runner-up) that the worker echoes back, a debug log line tells and the route span records.
 /// With no live worker for the model: 404 if the model was never served, else 503 with Retry-After; with live workers
-/// but none inside the request's placement, 503 naming the placement.
+/// but none inside the request's placement, 503 naming the placement; with a grammar or logit biases and live workers
+/// none of which can constrain sampling (simulated ones), 400 naming their backends.
 /// </summary>
 public sealed partial class RouteGenerationHandler(
     WorkerRegistry registry,
@@ -29,19 +30,22 @@ public sealed partial class RouteGenerationHandler(
         using var activity = Source.StartActivity($"route {request.Model}");
         var generated = request.Continuation.GeneratedTokens;
         int[] tokens = generated.Length == 0 ? request.PromptTokens : [.. request.PromptTokens, .. generated];
-        var (worker, decision, candidates) = decider.Decide(request.Model, tokens, request.Priority, request.Limits.MaxTokens, request.Continuation.ExcludedWorkers, request.Placement);
+        var (worker, decision, candidates) = decider.Decide(request.Model, tokens, request.Priority, request.Limits.MaxTokens, request.Continuation.ExcludedWorkers, request.Placement, request.Sampling.IsConstrained);
         if (worker is null && !registry.IsWarm)
         {
             // Just started: the worker for this request may only be one heartbeat away.
             await registry.WhenWarmAsync(cancellationToken).ConfigureAwait(false);
-            (worker, decision, candidates) = decider.Decide(request.Model, tokens, request.Priority, request.Limits.MaxTokens, request.Continuation.ExcludedWorkers, request.Placement);
+            (worker, decision, candidates) = decider.Decide(request.Model, tokens, request.Priority, request.Limits.MaxTokens, request.Continuation.ExcludedWorkers, request.Placement, request.Sampling.IsConstrained);
         }
 
         if (worker is null || decision is null)
         {
             var retryAfter = options.Value.RetryAfterSeconds;
+            var live = registry.LiveWorkers(request.Model).Where(w => request.Placement?.Allows(w.Heartbeat.Pool, w.Heartbeat.Backend) ?? true).ToList();
             var error = candidates > 0
                 ? PipelineErrors.FleetAtCapacity(request.Model, retryAfter)
+                : request.Sampling.IsConstrained && live.Count > 0 && live.All(w => !w.Heartbeat.ConstrainedDecoding)
+                    ? PipelineErrors.NoConstrainedDecodingWorker(request.Model, [.. live.Select(w => w.Heartbeat.Backend).Distinct()], live.All(w => w.Heartbeat.Simulated), request.Sampling.Grammar is not null ? "response_format" : "logit_bias")
                 : request.Placement is { } placement && registry.LiveWorkers(request.Model).Count > 0
                     ? PipelineErrors.PlacementUnavailable(request.Model, placement.Describe(), retryAfter)
                     : registry.IsKnownModel(request.Model)

@@ -7,7 +7,8 @@ namespace Suite.Router.Policy;
 /// <summary>
 /// One routing decision, as the router's consumer (and the fleet benchmark, which drives the same code without a bus)
 /// makes it: the live workers serving the model, less the excluded ones and those outside the request's placement
-/// (the pools and backends its tenant may use), scored by the policy with the prefix index;
+/// (the pools and backends its tenant may use) and, for a request with a grammar or logit biases, those that cannot
+/// constrain sampling; scored by the policy with the prefix index;
 /// the chosen worker is charged with the request (so a burst spreads) and expected to hold its blocks.
 /// </summary>
 public sealed class RouteDecider(WorkerRegistry registry, PrefixIndex index, IRoutingPolicy policy)
@@ -15,7 +16,7 @@ public sealed class RouteDecider(WorkerRegistry registry, PrefixIndex index, IRo
     public IRoutingPolicy Policy => policy;
 
     /// <summary>The chosen worker and why, or null (with the number of candidates) when none can take the request.</summary>
-    public (WorkerEntry? Worker, RouteDecision? Decision, int Candidates) Decide(string model, int[] tokens, int priority, int? maxTokens, IReadOnlyList<string> excluded, Placement? placement = null)
+    public (WorkerEntry? Worker, RouteDecision? Decision, int Candidates) Decide(string model, int[] tokens, int priority, int? maxTokens, IReadOnlyList<string> excluded, Placement? placement = null, bool constrained = false)
     {
         var candidates = registry.LiveWorkers(model);
         if (excluded.Count > 0)
@@ -27,6 +28,12 @@ public sealed class RouteDecider(WorkerRegistry registry, PrefixIndex index, IRo
         {
             // Data sovereignty: a worker outside the placement is never a candidate, on any attempt.
             candidates.RemoveAll(w => !placement.Allows(w.Heartbeat.Pool, w.Heartbeat.Backend));
+        }
+
+        if (constrained)
+        {
+            // A worker that cannot apply the grammar or biases would have to refuse the request: never a candidate.
+            candidates.RemoveAll(w => !w.Heartbeat.ConstrainedDecoding);
         }
 
         var context = new RoutingContext(index, candidates, model, tokens, priority, maxTokens, registry.SlotCount);

@@ -17,7 +17,7 @@ public sealed class PrepareGenerationHandler(PromptEncoder encoder, Tokenization
         using var activity = Source.StartActivity($"tokenize {request.Model}");
         var result = await lanes.RunAsync(
             TokenizationLanes.Size(request.Input),
-            () => encoder.Encode(request.Model, request.Input, request.Limits.MaxTokens),
+            () => encoder.Encode(request.Model, request.Input, request.Limits.MaxTokens, logitBias: request.Sampling.LogitBias),
             cancellationToken).ConfigureAwait(false);
         if (activity is { IsAllDataRequested: true })
         {

@@ -12,7 +12,7 @@ namespace Suite.Tokenizer.Registry;
 /// </summary>
 public sealed class PromptEncoder(TokenizerRegistry registry)
 {
-    public EncodeResult Encode(string modelId, GenerationInput input, int? maxTokens, bool enforceContextLength = true)
+    public EncodeResult Encode(string modelId, GenerationInput input, int? maxTokens, bool enforceContextLength = true, IReadOnlyList<TokenBias>? logitBias = null)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (!registry.TryGet(modelId, out var model))
@@ -21,6 +21,12 @@ public sealed class PromptEncoder(TokenizerRegistry registry)
         }
 
         var maxLength = registry.MaxModelLength(model);
+        if (logitBias is not null && logitBias.FirstOrDefault(b => (uint)b.Token >= (uint)model.Tokenizer.VocabularySize) is { } outside)
+        {
+            // Checked here, before any encoding: the tokenizer is the first service that knows the model's vocabulary.
+            return EncodeResult.Fail(PipelineErrors.TokenOutsideVocabulary(outside.Token, "logit_bias", model.Tokenizer.VocabularySize, "logit_bias"));
+        }
+
         if (input.PromptTokens is { } given)
         {
             var vocabulary = model.Tokenizer.VocabularySize;

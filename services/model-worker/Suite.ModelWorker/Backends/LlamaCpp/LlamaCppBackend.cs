@@ -25,6 +25,7 @@ public sealed class LlamaCppBackend : IInferenceBackend
     private readonly SafeLLamaContextHandle _context;
     private readonly LlamaCppVocabulary _vocabulary;
     private readonly ContinuousBatchingEngine _engine;
+    private readonly IntPtr _nativeVocabulary;
     private int _disposed;
 
     public LlamaCppBackend(LlamaCppBackendOptions options)
@@ -77,7 +78,9 @@ public sealed class LlamaCppBackend : IInferenceBackend
                 options.BackendName,
                 DescribeDevice(options),
                 Simulated: false,
-                NativeLibrary: LoadedNativeLibrary.Find("libllama") ?? "unknown");
+                NativeLibrary: LoadedNativeLibrary.Find("libllama") ?? "unknown",
+                ConstrainedDecoding: true);
+            _nativeVocabulary = NativeGrammar.Vocabulary(_model);
             _engine = new ContinuousBatchingEngine(_context, _vocabulary, new SchedulerOptions
             {
                 MaxSequences = options.MaxSequences,
@@ -93,7 +96,7 @@ public sealed class LlamaCppBackend : IInferenceBackend
                 HolderLanes = holders,
                 MaxIdleCachedBlocks = (options.PrefixCacheIdleTokens ?? (2 * contextLength)) / options.BlockTokens,
                 Model = Model.Id,
-            });
+            }, _nativeVocabulary);
         }
         catch
         {
@@ -132,8 +135,17 @@ public sealed class LlamaCppBackend : IInferenceBackend
     public ISequence Schedule(SequenceRequest request)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        return _engine.Schedule(request);
+        if (request?.Sampling.Grammar is { } grammar)
+        {
+            // Parsed here, on the caller's thread, so a bad grammar fails its own request and never the engine's step.
+            NativeGrammar.Check(_nativeVocabulary, grammar);
+        }
+
+        return _engine.Schedule(request!);
     }
+
+    /// <summary>The model's native <c>llama_vocab*</c>, for tests that build llama.cpp samplers over it.</summary>
+    internal IntPtr NativeVocabulary => _nativeVocabulary;
 
     /// <summary>KV cells llama.cpp still holds; a test diagnostic, valid only while nothing runs.</summary>
     internal long CountKvCellsWhileIdle() => _engine.CountKvCells(0, Options.MaxSequences);

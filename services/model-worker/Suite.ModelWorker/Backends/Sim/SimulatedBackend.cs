@@ -157,7 +157,16 @@ public sealed class SimulatedBackend : IInferenceBackend, IStepExecutor
     public ISequence Schedule(SequenceRequest request)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var sequence = _scheduler.Schedule(request, SimulatedNow, Signal);
+        if (request?.Sampling?.IsConstrained == true)
+        {
+            // Its tokens come from a hash, not from logits: a grammar or a bias cannot shape them, and serving the
+            // request unconstrained would pass free text off as structured output.
+            throw new ConstraintRejectedException(
+                "The simulated backend cannot constrain decoding (response_format json_object/json_schema, logit_bias).",
+                request.Sampling.Grammar is not null ? "response_format" : "logit_bias");
+        }
+
+        var sequence = _scheduler.Schedule(request!, SimulatedNow, Signal);
         Signal();
         return sequence;
     }
