@@ -28,6 +28,20 @@ public sealed class BatchSchedulerTests
     }
 
     [Fact]
+    public void Finish_ASequenceThatCannotBeSampled_FailsAloneAndTheBatchGoesOn()
+    {
+        var harness = new SchedulerHarness();
+        var healthy = harness.Add(SchedulerHarness.Prompt(8), maxNew: 3);
+        var refused = harness.Add([ScriptedExecutor.RefuseToken, .. SchedulerHarness.Prompt(7, 1)], maxNew: 3);
+
+        harness.RunUntilIdle();
+
+        Assert.Equal(FinishReason.Error, Outcome(refused).Reason);
+        Assert.Equal(FinishReason.Length, Outcome(healthy).Reason);
+        Assert.Equal(3, healthy.Generated);
+    }
+
+    [Fact]
     public void Plan_DecodingSequencesFirst_ThenPrefillChunksWithinTheBatch()
     {
         var harness = new SchedulerHarness(o => o with { BatchSize = 16 });

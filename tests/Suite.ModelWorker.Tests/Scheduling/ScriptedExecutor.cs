@@ -4,11 +4,14 @@ namespace Suite.ModelWorker.Tests.Scheduling;
 
 /// <summary>
 /// An executor without an engine: every sampled token is 1000 + the sequence's position, so tokens are predictable,
-/// and a sequence whose prefix starts with <see cref="StopToken"/> ends at its first sample.
+/// a sequence whose prefix starts with <see cref="StopToken"/> ends at its first sample, and one whose prefix starts with
+/// <see cref="RefuseToken"/> cannot be sampled (as when its grammar allows no token).
 /// </summary>
 internal sealed class ScriptedExecutor : IStepExecutor
 {
     public const int StopToken = 3;
+
+    public const int RefuseToken = 4;
 
     public int StatesCreated { get; private set; }
 
@@ -21,7 +24,9 @@ internal sealed class ScriptedExecutor : IStepExecutor
     }
 
     public SampledToken Sample(ScheduledSequence sequence, int entry) =>
-        new(1000 + sequence.Position, sequence.Request.Prefix[0] == StopToken);
+        sequence.Request.Prefix[0] == RefuseToken
+            ? throw new SequenceSamplingException("no token allowed")
+            : new(1000 + sequence.Position, sequence.Request.Prefix[0] == StopToken);
 
     private sealed class State(ScriptedExecutor owner) : IDisposable
     {

@@ -1,4 +1,5 @@
 using LLama.Native;
+using Suite.ModelWorker.Scheduling;
 
 namespace Suite.ModelWorker.Engine;
 
@@ -46,8 +47,8 @@ internal sealed class SequenceSampler : IDisposable
             if (float.IsNegativeInfinity(_single[0].Logit))
             {
                 // No token of the vocabulary continues the grammar. Accepting one anyway would make llama.cpp throw
-                // across the native boundary and end the process; failing the step is recoverable.
-                throw new InvalidOperationException("No token of the vocabulary is allowed by the grammar at this point.");
+                // across the native boundary and end the process; failing this sequence (not the batch) is recoverable.
+                throw new SequenceSamplingException("No token of the vocabulary is allowed by the grammar at this point.");
             }
         }
 

@@ -318,7 +318,17 @@ public sealed class BatchScheduler
                 continue;
             }
 
-            var sampled = _executor.Sample(sequence, i);
+            SampledToken sampled;
+            try
+            {
+                sampled = _executor.Sample(sequence, i);
+            }
+            catch (SequenceSamplingException e)
+            {
+                Release(sequence, FinishReason.Error, e.Message, end);
+                continue;
+            }
+
             if (sampled.EndOfGeneration && !sequence.Request.IgnoreEos)
             {
                 Release(sequence, FinishReason.Stop, null, end);

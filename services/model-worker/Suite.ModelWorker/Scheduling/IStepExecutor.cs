@@ -9,6 +9,9 @@ public interface IStepExecutor
     /// <summary>Called when a sequence gets a slot; the state is disposed when it ends. Throwing fails that sequence.</summary>
     IDisposable? CreateState(ScheduledSequence sequence);
 
-    /// <summary>The next token of the entry <paramref name="entry"/> of the step just run.</summary>
+    /// <summary>
+    /// The next token of the entry <paramref name="entry"/> of the step just run. A <see cref="SequenceSamplingException"/>
+    /// fails that sequence only (for example, its grammar allows no token); anything else fails the step.
+    /// </summary>
     SampledToken Sample(ScheduledSequence sequence, int entry);
 }
