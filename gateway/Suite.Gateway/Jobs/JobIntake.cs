@@ -84,6 +84,7 @@ public sealed partial class JobIntake(JobRunner runner, IJobStore store, IOption
 
     private async Task<bool> RunAsync(SubmitGenerationJob job, IJobReply reply, string ingress, CancellationToken stopping)
     {
+        LogRunning(logger, job.JobId, ingress);
         using var renewing = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var renewal = RenewAsync(job.JobId, renewing.Token);
         var outcome = JobOutcome.Abandoned;
@@ -152,6 +153,9 @@ public sealed partial class JobIntake(JobRunner runner, IJobStore store, IOption
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} runs on this gateway (from {Ingress})")]
+    private static partial void LogRunning(ILogger logger, Guid jobId, string ingress);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} joined the run already under way (redelivered: {Redelivered})")]
     private static partial void LogJoined(ILogger logger, Guid jobId, bool redelivered);
