@@ -21,12 +21,16 @@ public sealed class JsonJobProducer : IAsyncDisposable
 
     public ConcurrentQueue<Reply> Replies { get; } = new();
 
-    public static async Task<JsonJobProducer> StartAsync(Uri broker)
+    /// <param name="durableQueue">A durable reply queue of this name (it survives a broker restart, and the client's
+    /// recovery consumes it again); by default an exclusive server-named one.</param>
+    public static async Task<JsonJobProducer> StartAsync(Uri broker, string? durableQueue = null)
     {
         var producer = new JsonJobProducer();
-        producer._connection = await new ConnectionFactory { Uri = broker }.CreateConnectionAsync();
+        producer._connection = await new ConnectionFactory { Uri = broker, AutomaticRecoveryEnabled = true, NetworkRecoveryInterval = TimeSpan.FromSeconds(1) }.CreateConnectionAsync();
         producer._channel = await producer._connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
-        producer.ReplyTo = (await producer._channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true)).QueueName;
+        producer.ReplyTo = durableQueue is null
+            ? (await producer._channel.QueueDeclareAsync(string.Empty, durable: false, exclusive: true, autoDelete: true)).QueueName
+            : (await producer._channel.QueueDeclareAsync(durableQueue, durable: true, exclusive: false, autoDelete: false)).QueueName;
         var consumer = new AsyncEventingBasicConsumer(producer._channel);
         consumer.ReceivedAsync += (_, message) =>
         {
@@ -63,6 +67,22 @@ public sealed class JsonJobProducer : IAsyncDisposable
         }
 
         await _channel.BasicPublishAsync(QueueNames.JsonJobs, string.Empty, mandatory: false, properties, bytes);
+    }
+
+    public async Task<bool> WaitAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return condition();
     }
 
     /// <summary>The replies of one job so far.</summary>
