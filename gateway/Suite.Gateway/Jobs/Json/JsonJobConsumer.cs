@@ -99,7 +99,14 @@ public sealed partial class JsonJobConsumer(
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
 
         // Jobs watch the application's stopping token: they give up, release their claims and go back to the queue.
-        await Task.WhenAll(_inFlight.Values).WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_inFlight.Values).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Out of shutdown time: closing the channel returns the rest to the queue; their claims run out with their lease.
+        }
         foreach (var channel in new[] { _consumer, _publisher })
         {
             try
