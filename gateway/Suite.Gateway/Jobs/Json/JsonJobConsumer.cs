@@ -40,15 +40,7 @@ public sealed partial class JsonJobConsumer(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var factory = new ConnectionFactory
-        {
-            Uri = new Uri(bus.RabbitMqUri),
-            AutomaticRecoveryEnabled = true,
-            TopologyRecoveryEnabled = true,
-            NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
-            RequestedHeartbeat = TimeSpan.FromSeconds(bus.HeartbeatSeconds),
-            ClientProvidedName = $"suite-jobs-json-{SuiteBusRegistrations.InstanceId}",
-        };
+        var factory = RabbitMqConnections.Factory(bus, "suite-jobs-json");
         while (_connection is null)
         {
             try
@@ -107,6 +99,7 @@ public sealed partial class JsonJobConsumer(
         {
             // Out of shutdown time: closing the channel returns the rest to the queue; their claims run out with their lease.
         }
+
         foreach (var channel in new[] { _consumer, _publisher })
         {
             try
