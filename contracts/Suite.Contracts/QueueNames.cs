@@ -19,6 +19,15 @@ public static class QueueNames
     /// </summary>
     public static Uri JobsAddress { get; } = new($"exchange:{Jobs}");
 
+    /// <summary>
+    /// The plain-JSON jobs exchange (fanout, durable) and its durable priority queue (0–9): any AMQP client publishes an
+    /// OpenAI request body here, no MassTransit envelope (<see cref="Jobs.JsonJobProperties"/> names the properties).
+    /// </summary>
+    public const string JsonJobs = "suite-jobs-json";
+
+    /// <summary>Where plain-JSON jobs that can never run (not JSON, an invalid request, expired) are dead-lettered.</summary>
+    public const string JsonJobsError = JsonJobs + "_error";
+
     public static string Worker(string workerId) => $"suite-worker-{workerId}";
 
     public static string Gateway(string instance) => $"suite-gateway-{instance}";

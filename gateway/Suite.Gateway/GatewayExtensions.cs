@@ -43,9 +43,8 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<ConcurrencyGate>();
         builder.Services.AddSingleton<GenerationHandler>();
         builder.Services.AddSingleton<FleetLiveness>();
-        builder.Services.AddSingleton<JobRegistry>();
-        builder.Services.AddSingleton<JobRunner>();
         builder.AddTenancy(options);
+        builder.AddJobs();
         if (options.TelemetryUrl is { Length: > 0 } telemetry)
         {
             builder.Services.AddTelemetryProxy(telemetry);

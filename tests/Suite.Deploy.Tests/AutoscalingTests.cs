@@ -105,13 +105,18 @@ public sealed partial class AutoscalingTests(RenderedManifests manifests)
     }
 
     [Fact]
-    public void The_jobs_queue_trigger_reads_the_suite_jobs_queue_with_the_broker_Secret()
+    public void The_jobs_queue_triggers_read_both_jobs_queues_with_the_broker_Secret()
     {
         foreach (var (render, objects) in manifests.Renders)
         {
+            foreach (var scaled in objects.Where(o => o.Kind == "ScaledObject" && Triggers(o).Any(t => t.GetProperty("type").GetString() == "rabbitmq")))
+            {
+                var queues = Triggers(scaled).Where(t => t.GetProperty("type").GetString() == "rabbitmq").Select(t => t.GetProperty("metadata").GetProperty("queueName").GetString()).Order(StringComparer.Ordinal);
+                Assert.Equal([QueueNames.Jobs, QueueNames.JsonJobs], queues);
+            }
+
             foreach (var trigger in objects.Where(o => o.Kind == "ScaledObject").SelectMany(Triggers).Where(t => t.GetProperty("type").GetString() == "rabbitmq"))
             {
-                Assert.Equal(QueueNames.Jobs, trigger.GetProperty("metadata").GetProperty("queueName").GetString());
                 var auth = trigger.GetProperty("authenticationRef").GetProperty("name").GetString();
                 var authentication = objects.Single(o => o.Kind == "TriggerAuthentication" && o.Name == auth);
                 var host = authentication.Spec.GetProperty("secretTargetRef").EnumerateArray().Single(t => t.GetProperty("parameter").GetString() == "host");

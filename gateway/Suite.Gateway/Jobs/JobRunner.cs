@@ -38,8 +38,11 @@ public sealed partial class JobRunner(
     /// </summary>
     internal static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Runs <paramref name="job"/> and sends its result (and chunks) to <paramref name="reply"/>.</summary>
-    public async Task<JobOutcome> RunAsync(SubmitGenerationJob job, ISendEndpoint reply, CancellationToken stopping)
+    /// <summary>
+    /// Runs <paramref name="job"/> (<paramref name="ingress"/>: the queue it came from, recorded as a request's path), sending its chunks (when asked for) to <paramref name="reply"/>; returns its result,
+    /// to be sent with <see cref="DeliverResultAsync"/>, or null when this gateway stopped first.
+    /// </summary>
+    public async Task<JobResult?> RunAsync(SubmitGenerationJob job, IJobReply reply, string ingress, CancellationToken stopping)
     {
         var budget = TimeSpan.FromSeconds(options.Value.JobRetryBudgetSeconds);
         var started = Stopwatch.GetTimestamp();
@@ -51,18 +54,17 @@ public sealed partial class JobRunner(
             TimeSpan wait;
             try
             {
-                var pass = await RunOnceAsync(job, reply, progress, stopping).ConfigureAwait(false);
+                var pass = await RunOnceAsync(job, reply, ingress, progress, stopping).ConfigureAwait(false);
                 if (pass.Result is { } result)
                 {
-                    return await FinishAsync(reply, result, stopping).ConfigureAwait(false);
+                    return result;
                 }
 
                 (reason, wait) = (pass.RetryReason!, pass.RetryAfter ?? backoff);
             }
             catch (Exception e) when (!stopping.IsCancellationRequested && progress.Value > 0)
             {
-                var failed = Failed(job, new PipelineError(502, ErrorTypes.ServerError, $"The job failed after {progress.Value} streamed chunks: {e.Message}", null, "job_interrupted"));
-                return await FinishAsync(reply, JobResult.Of(failed), stopping).ConfigureAwait(false);
+                return JobResult.Of(Failed(job, new PipelineError(502, ErrorTypes.ServerError, $"The job failed after {progress.Value} streamed chunks: {e.Message}", null, "job_interrupted")));
             }
             catch (Exception e) when (!stopping.IsCancellationRequested)
             {
@@ -71,7 +73,7 @@ public sealed partial class JobRunner(
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
-                return JobOutcome.Abandoned;
+                return null;
             }
 
             var elapsed = Stopwatch.GetElapsedTime(started);
@@ -79,7 +81,7 @@ public sealed partial class JobRunner(
             {
                 var message = $"The job could not be run within {budget.TotalSeconds:0} s; the last attempt ({attempt}) failed: {reason}";
                 LogJobFailed(logger, job.JobId, attempt, reason);
-                return await FinishAsync(reply, JobResult.Of(Failed(job, new PipelineError(503, ErrorTypes.ServiceUnavailable, message, null, "job_retry_budget_exhausted"))), stopping).ConfigureAwait(false);
+                return JobResult.Of(Failed(job, new PipelineError(503, ErrorTypes.ServiceUnavailable, message, null, "job_retry_budget_exhausted")));
             }
 
             LogJobRetrying(logger, job.JobId, attempt, wait.TotalSeconds, reason);
@@ -89,7 +91,7 @@ public sealed partial class JobRunner(
             }
             catch (OperationCanceledException)
             {
-                return JobOutcome.Abandoned;
+                return null;
             }
 
             backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
@@ -97,17 +99,16 @@ public sealed partial class JobRunner(
     }
 
     /// <summary>Sends a job message to its producer, retrying through broker outages until this gateway stops.</summary>
-    public async Task<bool> DeliverAsync(ISendEndpoint reply, object message, CancellationToken stopping)
+    public async Task<bool> DeliverAsync(IJobReply reply, object message, CancellationToken stopping)
     {
         var delay = TimeSpan.FromMilliseconds(250);
         while (true)
         {
             try
             {
-                // By its runtime type: the message's type is its name on the wire.
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stopping);
                 attempt.CancelAfter(SendTimeout);
-                await reply.Send(message, message.GetType(), context => context.Durable = true, attempt.Token)
+                await reply.SendAsync(message, attempt.Token)
                     .WaitAsync(SendTimeout, stopping)
                     .ConfigureAwait(false);
                 return true;
@@ -172,7 +173,8 @@ public sealed partial class JobRunner(
         return null;
     }
 
-    private async Task<JobOutcome> FinishAsync(ISendEndpoint reply, JobResult result, CancellationToken stopping)
+    /// <summary>Sends a job's result to its producer (see <see cref="DeliverAsync"/>) and logs how the job ended.</summary>
+    public async Task<JobOutcome> DeliverResultAsync(IJobReply reply, JobResult result, CancellationToken stopping)
     {
         var delivered = await DeliverAsync(reply, result.Message, stopping).ConfigureAwait(false);
         if (result.Completed is { } completed)
@@ -188,7 +190,7 @@ public sealed partial class JobRunner(
     }
 
     /// <summary>One pass through the pipeline: a result, or the reason to try again.</summary>
-    private async Task<JobPass> RunOnceAsync(SubmitGenerationJob job, ISendEndpoint reply, StrongBox<int> chunksSent, CancellationToken stopping)
+    private async Task<JobPass> RunOnceAsync(SubmitGenerationJob job, IJobReply reply, string ingress, StrongBox<int> chunksSent, CancellationToken stopping)
     {
         Caller? caller = null;
         if (directory.KeysRequired)
@@ -212,7 +214,7 @@ public sealed partial class JobRunner(
 
         var kind = job.Input.Messages is null ? GenerationKind.Completion : GenerationKind.ChatCompletion;
         var request = new GenerationRequest(kind, job.Model, job.Input, job.Sampling, job.Limits, job.Priority, caller);
-        await using var session = await sessions.StartAsync(request, "queue:" + QueueNames.Jobs, Stopwatch.GetTimestamp(), stopping).ConfigureAwait(false);
+        await using var session = await sessions.StartAsync(request, ingress, Stopwatch.GetTimestamp(), stopping).ConfigureAwait(false);
         SessionResult result;
         try
         {

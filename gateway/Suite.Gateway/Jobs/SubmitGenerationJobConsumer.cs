@@ -2,22 +2,26 @@ using MassTransit;
 using Microsoft.Extensions.Logging;
 using Suite.Contracts;
 using Suite.Contracts.Jobs;
+using Suite.ServiceDefaults.Errors;
 
 namespace Suite.Gateway.Jobs;
 
 /// <summary>
-/// Takes a job off the durable queue and sees it answered exactly once. The message is acknowledged only after its
-/// result was sent, so a gateway that dies mid-job leaves it on the queue for another; the registry makes a redelivered
-/// or resubmitted job join the run in progress instead of starting a second one. Only a job that can never succeed as
-/// sent goes to the error queue (after its producer was told why); every other failure is retried by
-/// <see cref="JobRunner"/> within the job's budget and then answered with <see cref="GenerationJobFailed"/>.
+/// Takes a MassTransit job off the durable queue and sees it answered exactly once. The message is acknowledged only
+/// after its result was sent, so a gateway that dies mid-job leaves it on the queue for another; the job store
+/// (<see cref="JobIntake"/>) makes a redelivered or resubmitted job wait for the run in progress instead of starting a
+/// second one. Only a job that can never succeed as sent goes to the error queue (after its producer was told why);
+/// every other failure is retried by <see cref="JobRunner"/> within the job's budget and then answered with
+/// <see cref="GenerationJobFailed"/>.
 /// </summary>
 public sealed partial class SubmitGenerationJobConsumer(
     JobRunner runner,
-    JobRegistry registry,
+    JobIntake intake,
     Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime,
     ILogger<SubmitGenerationJobConsumer> logger) : IConsumer<SubmitGenerationJob>
 {
+    public const string Ingress = "queue:" + QueueNames.Jobs;
+
     public async Task Consume(ConsumeContext<SubmitGenerationJob> context)
     {
         var job = context.Message;
@@ -27,59 +31,24 @@ public sealed partial class SubmitGenerationJobConsumer(
         }
 
         // Not the delivery's token: a broker restart closes the channel, and the job carries on through it (its
-        // redelivery then joins this run instead of starting another). Only this gateway stopping gives a job up.
+        // redelivery then waits for this run instead of starting another). Only this gateway stopping gives a job up.
         var stopping = lifetime.ApplicationStopping;
-        var reply = await runner.GetReplyEndpointAsync(context, job.ReplyTo, stopping).ConfigureAwait(false);
-        if (reply is null)
+        var endpoint = await runner.GetReplyEndpointAsync(context, job.ReplyTo, stopping).ConfigureAwait(false);
+        if (endpoint is null)
         {
             await ReturnToQueueAsync(context, job).ConfigureAwait(false);
             return;
         }
 
+        var reply = new MassTransitJobReply(endpoint);
         if (JobValidator.Validate(job) is { } problem)
         {
-            await runner.DeliverAsync(reply, new GenerationJobFailed(job.JobId, 400, ErrorTypes.InvalidRequest, problem, "invalid_job"), stopping).ConfigureAwait(false);
+            var error = PipelineErrors.InvalidJob(problem);
+            await runner.DeliverAsync(reply, new GenerationJobFailed(job.JobId, error.StatusCode, error.Type, error.Message, error.Code), stopping).ConfigureAwait(false);
             throw new InvalidJobException(problem);
         }
 
-        while (!registry.TryBegin(job.JobId, out var existing))
-        {
-            // Resubmitted or redelivered: never run twice. A finished job's result is sent again; a running one is
-            // joined, and this delivery is acknowledged when that run ends. A run given up by its gateway is taken over.
-            await Task.WhenAny(existing, Task.Delay(Timeout.Infinite, stopping)).ConfigureAwait(false);
-            if (!existing.IsCompleted)
-            {
-                await ReturnToQueueAsync(context, job).ConfigureAwait(false);
-            }
-
-            var previous = await existing.ConfigureAwait(false);
-            if (previous.Result is not { } result)
-            {
-                continue;
-            }
-
-            // A redelivery of a message whose result already went out (its acknowledgement was lost) is not answered
-            // twice; a new submission of the same job is.
-            if (!previous.Delivered || context.ReceiveContext.Redelivered is false)
-            {
-                await runner.DeliverAsync(reply, result.Message, stopping).ConfigureAwait(false);
-            }
-
-            LogJoined(logger, job.JobId, context.ReceiveContext.Redelivered);
-            return;
-        }
-
-        var outcome = JobOutcome.Abandoned;
-        try
-        {
-            outcome = await runner.RunAsync(job, reply, stopping).ConfigureAwait(false);
-        }
-        finally
-        {
-            registry.End(job.JobId, outcome);
-        }
-
-        if (!outcome.Delivered)
+        if (!await intake.AnswerAsync(job, reply, Ingress, context.ReceiveContext.Redelivered, stopping).ConfigureAwait(false))
         {
             await ReturnToQueueAsync(context, job).ConfigureAwait(false);
         }
@@ -98,7 +67,4 @@ public sealed partial class SubmitGenerationJobConsumer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} was given up: the gateway is stopping; it goes back to the queue")]
     private static partial void LogGivenUp(ILogger logger, Guid jobId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} joined the run already under way (redelivered: {Redelivered})")]
-    private static partial void LogJoined(ILogger logger, Guid jobId, bool redelivered);
 }

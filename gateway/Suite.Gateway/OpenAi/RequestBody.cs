@@ -29,7 +29,7 @@ public static class RequestBody
         }
         catch (JsonException e)
         {
-            return (default, PipelineErrors.Invalid($"We could not parse the JSON body of your request. ({e.Message}) The OpenAI API expects a JSON payload.", null, "invalid_json"));
+            return (default, PipelineErrors.InvalidJson(e.Message));
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

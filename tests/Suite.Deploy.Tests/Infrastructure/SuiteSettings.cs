@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Suite.EndToEnd.Tests.Infrastructure;
 using Suite.Gateway;
+using Suite.Gateway.Jobs;
 using Suite.Gateway.Limits;
 using Suite.Gateway.Tenancy;
 using Suite.ModelWorker;
@@ -23,6 +24,7 @@ public static partial class SuiteSettings
     [
         (GatewayOptions.Section, typeof(GatewayOptions)),
         (TenancyOptions.Section, typeof(TenancyOptions)),
+        (JobsOptions.Section, typeof(JobsOptions)),
         (LimitsOptions.Section, typeof(LimitsOptions)),
         (AdmissionOptions.Section, typeof(AdmissionOptions)),
         (RouterOptions.Section, typeof(RouterOptions)),

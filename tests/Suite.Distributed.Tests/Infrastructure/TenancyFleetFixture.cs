@@ -9,7 +9,7 @@ namespace Suite.Distributed.Tests.Infrastructure;
 /// A distributed suite with durable state, as an operator runs it: RabbitMQ, PostgreSQL and Redis started by the
 /// project's scripts, the tokenizer, router and telemetry, three simulated workers (pool <c>sim-a</c>: sim-a-1 and
 /// sim-a-2; pool <c>sim-b</c>: sim-b-1; 4 slots each, ten times slower than real time so a request lasts long enough
-/// to kill its worker), and two gateways sharing the database and the counters: <c>gw1</c> fails open when Redis is
+/// to kill its worker), and two gateways sharing the database (tenants, usage, job state; a job's lease is 5 s) and the counters: <c>gw1</c> fails open when Redis is
 /// down, <c>gw2</c> fails closed. Both have the admin credential and send routing headers.
 /// </summary>
 public sealed class TenancyFleetFixture : IAsyncLifetime
@@ -72,6 +72,8 @@ public sealed class TenancyFleetFixture : IAsyncLifetime
                 ["Tenancy__AdminKey"] = AdminKey,
                 ["Limits__WhenStoreUnavailable"] = policy,
                 ["Admission__MaxQueuedPerTenant"] = "8",
+                // A killed gateway's jobs are taken over this long after its last lease renewal.
+                ["Jobs__LeaseSeconds"] = "5",
             });
         }
 
@@ -189,6 +191,9 @@ public sealed class TenancyFleetFixture : IAsyncLifetime
         Assert.True(key.IsSuccessStatusCode, body.ToString());
         return (id, body.GetProperty("key").GetString()!, body.GetProperty("id").GetString()!);
     }
+
+    /// <summary>The log of one process so far (of its current run, after a restart).</summary>
+    public string Log(string name) => _processes[name].ReadLog();
 
     public string Logs() => string.Join("\n", _processes.Select(p => $"===== {p.Key} =====\n{Tail(p.Value.ReadLog())}"));
 

@@ -11,6 +11,18 @@ public static class PipelineErrors
     public static PipelineError Invalid(string message, string? param = null, string? code = null)
         => new(400, ErrorTypes.InvalidRequest, message, param, code);
 
+    /// <summary>A body (HTTP request or queue job) that is not JSON.</summary>
+    public static PipelineError InvalidJson(string detail)
+        => Invalid($"We could not parse the JSON body of your request. ({detail}) The OpenAI API expects a JSON payload.", null, "invalid_json");
+
+    /// <summary>A queue job whose envelope or properties make it unrunnable (no id, no reply address, an unknown type).</summary>
+    public static PipelineError InvalidJob(string message, string? param = null)
+        => Invalid(message, param, "invalid_job");
+
+    /// <summary>A queue job whose state (PostgreSQL) could not be read or claimed within its retry budget.</summary>
+    public static PipelineError JobStateUnavailable(string reason)
+        => new(503, ErrorTypes.ServiceUnavailable, $"The job could not be claimed: the job state store did not answer within the job's retry budget ({reason}).", null, "job_state_unavailable", 5);
+
     public static PipelineError ModelNotFound(string model)
         => new(404, ErrorTypes.InvalidRequest, $"The model `{model}` does not exist or you do not have access to it.", "model", "model_not_found");
 

@@ -41,15 +41,7 @@ public sealed partial class RabbitMqPipelineTransport(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var factory = new ConnectionFactory
-        {
-            Uri = new Uri(options.RabbitMqUri),
-            AutomaticRecoveryEnabled = true,
-            TopologyRecoveryEnabled = true,
-            NetworkRecoveryInterval = TimeSpan.FromSeconds(1),
-            RequestedHeartbeat = TimeSpan.FromSeconds(options.HeartbeatSeconds),
-            ClientProvidedName = $"suite-pipeline-{Bus.SuiteBusRegistrations.InstanceId}",
-        };
+        var factory = Bus.RabbitMqConnections.Factory(options, "suite-pipeline");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(StartTimeout);
         while (true)
