@@ -6,7 +6,8 @@ namespace Suite.ModelWorker.Hosting;
 /// <summary>Builds a worker's heartbeat from its backend's capacity, its latency averages and its price.</summary>
 public static class HeartbeatFactory
 {
-    public static WorkerHeartbeat Create(WorkerIdentity identity, IInferenceBackend backend, LatencyAverages latency, double? pricePerHour)
+    /// <summary><paramref name="receivedRequests"/> must be read before this call reads the backend's figures (see <see cref="WorkerHeartbeat.ReceivedRequests"/>).</summary>
+    public static WorkerHeartbeat Create(WorkerIdentity identity, IInferenceBackend backend, LatencyAverages latency, double? pricePerHour, long? receivedRequests = null)
     {
         var capacity = backend.GetCapacity();
         var (ttft, itl) = latency.Current;
@@ -46,6 +47,7 @@ public static class HeartbeatFactory
                     cache.DecodeStepSeconds,
                     cache.SlotSeconds,
                     cache.BatchTokens),
-            backend.Info.ConstrainedDecoding);
+            backend.Info.ConstrainedDecoding,
+            receivedRequests);
     }
 }

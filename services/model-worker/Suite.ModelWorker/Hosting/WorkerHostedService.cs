@@ -103,7 +103,7 @@ public sealed partial class WorkerHostedService(
     }
 
     private WorkerHeartbeat CreateHeartbeat() =>
-        HeartbeatFactory.Create(runtime.Identity, _backend!, runtime.Latency, options.Value.PricePerHour);
+        HeartbeatFactory.Create(runtime.Identity, _backend!, runtime.Latency, options.Value.PricePerHour, runtime.ReceivedRequests);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Backend '{Backend}' cannot start: {Reason}")]
     private static partial void LogBackendUnavailable(ILogger logger, string backend, string reason);

@@ -20,6 +20,7 @@ public sealed partial class WorkerRuntime(WorkerIdentity identity, IPipelineSend
     private readonly CancelledAttempts _cancelled = new();
     private readonly Lock _gate = new();
     private volatile IInferenceBackend? _backend;
+    private long _received;
 
     public WorkerIdentity Identity { get; } = identity;
 
@@ -37,6 +38,22 @@ public sealed partial class WorkerRuntime(WorkerIdentity identity, IPipelineSend
     /// newer than the one held, or was already cancelled, is dropped.
     /// </summary>
     public async Task StartAsync(GenerateTokens request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await StartCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Scheduled, refused or dropped: no longer on its way here (what the heartbeat's ReceivedRequests tells the router).
+            Interlocked.Increment(ref _received);
+        }
+    }
+
+    /// <summary>Generation commands taken in since the worker started: scheduled, refused or dropped.</summary>
+    public long ReceivedRequests => Interlocked.Read(ref _received);
+
+    private async Task StartCoreAsync(GenerateTokens request, CancellationToken cancellationToken)
     {
         var backend = _backend;
         if (backend is null)

@@ -4,13 +4,24 @@ namespace Suite.Router.Registry;
 
 /// <summary>
 /// What the router knows of one worker: its last heartbeat, when it arrived (monotonic clock), its slot (a small
-/// integer that names it in the prefix index), and how many requests and uncached prompt tokens were sent to it since,
-/// so a burst does not pile onto the worker that looked idle a moment ago.
+/// integer that names it in the prefix index), and the requests (and their uncached prompt tokens) sent to it that its
+/// last heartbeat does not count yet, so a burst does not pile onto the worker that looked idle a moment ago. A worker
+/// that reports how many requests it has taken in (<see cref="WorkerHeartbeat.ReceivedRequests"/>) has exactly those
+/// still in transit kept; for an older worker every heartbeat clears them (a heartbeat arriving in the middle of a
+/// burst then forgets requests still on their way, and the worker can be overfilled).
 /// </summary>
 public sealed class WorkerEntry
 {
+    /// <summary>A request sent this long ago and still not counted by the worker was lost on the way (a broker restart).</summary>
+    private const double InTransitExpirySeconds = 10;
+
+    private readonly Queue<(long Index, int Tokens, long SentAt)> _inTransit = new();
+    private readonly Lock _lock = new();
     private int _assignedSinceHeartbeat;
     private long _assignedPrefillTokens;
+    private long _assignedTotal;
+    private long? _baseline;
+    private long _lastReceived;
     private WorkerFigures _figures;
 
     public WorkerEntry(WorkerHeartbeat heartbeat, long receivedAt, int slot = 0)
@@ -37,7 +48,7 @@ public sealed class WorkerEntry
 
     public int AssignedSinceHeartbeat => Volatile.Read(ref _assignedSinceHeartbeat);
 
-    /// <summary>Prompt tokens sent here since the last heartbeat that its cache did not hold.</summary>
+    /// <summary>Uncached prompt tokens of the requests sent here that the last heartbeat does not count yet.</summary>
     public long AssignedPrefillTokens => Interlocked.Read(ref _assignedPrefillTokens);
 
     /// <summary>Sequences the worker holds or will hold: running + waiting + sent since its last heartbeat.</summary>
@@ -52,13 +63,41 @@ public sealed class WorkerEntry
         Heartbeat = heartbeat;
         _figures = WorkerFigures.From(heartbeat);
         ReceivedAt = receivedAt;
-        Interlocked.Exchange(ref _assignedSinceHeartbeat, 0);
-        Interlocked.Exchange(ref _assignedPrefillTokens, 0);
+        lock (_lock)
+        {
+            if (heartbeat.ReceivedRequests is not { } received)
+            {
+                _inTransit.Clear();
+            }
+            else
+            {
+                if (_baseline is null || received < _lastReceived)
+                {
+                    // The first count heard (or the worker restarted): what was sent so far counts as taken in.
+                    _baseline = received - _assignedTotal;
+                }
+
+                _lastReceived = received;
+                var takenIn = received - _baseline.Value;
+                var expired = receivedAt - (long)(InTransitExpirySeconds * System.Diagnostics.Stopwatch.Frequency);
+                while (_inTransit.TryPeek(out var sent) && (sent.Index < takenIn || sent.SentAt < expired))
+                {
+                    _inTransit.Dequeue();
+                }
+            }
+
+            Volatile.Write(ref _assignedSinceHeartbeat, _inTransit.Count);
+            Interlocked.Exchange(ref _assignedPrefillTokens, _inTransit.Sum(t => (long)t.Tokens));
+        }
     }
 
     public void Assigned(int uncachedPromptTokens = 0)
     {
-        Interlocked.Increment(ref _assignedSinceHeartbeat);
-        Interlocked.Add(ref _assignedPrefillTokens, uncachedPromptTokens);
+        lock (_lock)
+        {
+            _inTransit.Enqueue((_assignedTotal++, uncachedPromptTokens, System.Diagnostics.Stopwatch.GetTimestamp()));
+            Interlocked.Increment(ref _assignedSinceHeartbeat);
+            Interlocked.Add(ref _assignedPrefillTokens, uncachedPromptTokens);
+        }
     }
 }
