@@ -29,9 +29,22 @@ ctl=/usr/lib/rabbitmq/bin/rabbitmqctl
 
 node_of() { cat "$dir/node" 2>/dev/null || true; }
 
+# A free loopback port for the broker's Erlang distribution, below the kernel's ephemeral range (a port from bind(0)
+# lies inside it, where any outgoing connection may take it before the broker binds it) and below the 20000 and up
+# that the test harness hands to the services it starts (tests/Suite.EndToEnd.Tests/Infrastructure/FreePort.cs).
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null \
-    || shuf -i 30000-60000 -n 1
+  local low high port
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  high=19999
+  [ "$low" -gt 20000 ] || high=60999
+  for _ in $(seq 1 200); do
+    port=$(shuf -i "10000-$high" -n 1)
+    if ! (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  shuf -i "10000-$high" -n 1
 }
 
 install() {

@@ -111,12 +111,7 @@ public sealed class DistributedSuiteProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    private static int FreePort() => Suite.EndToEnd.Tests.Infrastructure.FreePort.Next();
 
     private static string FindRoot()
     {

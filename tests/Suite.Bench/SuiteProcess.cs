@@ -20,12 +20,7 @@ public sealed class SuiteProcess : IAsyncDisposable
     public static async Task<SuiteProcess> StartAsync(string? modelCache, int threads)
     {
         var dll = FindHostDll();
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
+        var port = Suite.EndToEnd.Tests.Infrastructure.FreePort.Next();
 
         var address = new Uri($"http://127.0.0.1:{port}");
         var info = new ProcessStartInfo("dotnet", [dll]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };

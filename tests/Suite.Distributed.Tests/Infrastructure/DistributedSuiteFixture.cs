@@ -16,7 +16,6 @@ public sealed class DistributedSuiteFixture : IAsyncLifetime
     private readonly Dictionary<string, HostProcess> _processes = [];
     private readonly Dictionary<string, (string Project, Dictionary<string, string?> Environment)> _specs = [];
     private readonly HashSet<string> _killed = [];
-    private int _nextPort = FreePort.Next();
 
     public DistributedSuiteFixture()
         : this(new Dictionary<string, string?>())
@@ -187,7 +186,7 @@ public sealed class DistributedSuiteFixture : IAsyncLifetime
 
         foreach (var (key, value) in new Dictionary<string, string?>
         {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port ?? _nextPort++}",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port ?? FreePort.Next()}",
             ["SUITE_RABBITMQ_URI"] = Broker.Uri.ToString(),
             ["SUITE_MODEL_CACHE"] = RepositoryPaths.ModelCache,
             ["SUITE_MODEL"] = null,
