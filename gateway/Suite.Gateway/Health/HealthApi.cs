@@ -30,7 +30,7 @@ public static class HealthApi
         return app;
     }
 
-    private static async Task<IResult> CheckAsync(HttpContext context, IClientFactory clients, ModelDirectory models, ConcurrencyGate gate, ITenantDirectory directory, IOptions<TenancyOptions> tenancy, LimitGate limits, ITenantStore store)
+    private static async Task<IResult> CheckAsync(HttpContext context, IClientFactory clients, ModelDirectory models, ConcurrencyGate gate, ITenantDirectory directory, IOptions<TenancyOptions> tenancy, LimitGate limits, ITenantStore store, FairAdmission admission)
     {
         var started = Stopwatch.GetTimestamp();
         var probes = Services.Select(queue => ProbeAsync(clients, queue, context.RequestAborted)).ToArray();
@@ -53,7 +53,7 @@ public static class HealthApi
             return Results.Json(new StatusBody(status), statusCode: healthy ? 200 : 503);
         }
 
-        var body = new HealthBody(status, services, workers, new TenancyState(store.Kind, directory.KeysRequired, limits.Health), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        var body = new HealthBody(status, services, workers, new TenancyState(store.Kind, directory.KeysRequired, limits.Health, admission.Snapshot()), Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return Results.Json(body, statusCode: healthy ? 200 : 503);
     }
 
@@ -114,7 +114,7 @@ public static class HealthApi
 
     private sealed record StatusBody(string Status);
 
-    private sealed record TenancyState(string TenantStore, bool KeysRequired, LimitStoreHealth Limits);
+    private sealed record TenancyState(string TenantStore, bool KeysRequired, LimitStoreHealth Limits, IReadOnlyList<AdmissionSnapshot> Admission);
 
     private sealed record HealthBody(string Status, Dictionary<string, object> Services, List<WorkerStatus> Workers, TenancyState Tenancy, double CheckMilliseconds);
 }

@@ -52,6 +52,26 @@ public sealed class FairAdmission
     }
 
     /// <summary>
+    /// Each model's admission as it stands: the fleet's slots and workers as heard from heartbeats, the places this
+    /// gateway lets in and keeps in reserve, and its requests in flight and waiting (the detailed <c>/health</c> report).
+    /// </summary>
+    public IReadOnlyList<AdmissionSnapshot> Snapshot()
+    {
+        lock (_lock)
+        {
+            var snapshot = new List<AdmissionSnapshot>(_models.Count);
+            foreach (var (model, line) in _models)
+            {
+                var (slots, workers) = _capacity.For(model);
+                var limit = Limit(model);
+                snapshot.Add(new AdmissionSnapshot(model, slots, workers, limit == int.MaxValue ? null : limit, Reserve(model, line, limit), line.InFlight, line.Queue.Count, line.Tenants, line.Busiest));
+            }
+
+            return snapshot;
+        }
+    }
+
+    /// <summary>
     /// Asks for a place: <see cref="AdmissionResult.Granted"/> with <paramref name="ticket"/> set, or
     /// <see cref="AdmissionResult.Queued"/> (then <paramref name="granted"/> receives the ticket later, unless
     /// <see cref="Cancel"/> takes the request out first), or <see cref="AdmissionResult.Refused"/> (its tenant's line is full).
@@ -262,6 +282,12 @@ public sealed class FairAdmission
         public Dictionary<string, long> Seen { get; } = new(StringComparer.Ordinal);
 
         public bool Holds(string tenant) => _held.ContainsKey(tenant);
+
+        /// <summary>Tenants holding places.</summary>
+        public int Tenants => _held.Count;
+
+        /// <summary>The most places one tenant holds.</summary>
+        public int Busiest => _held.Count == 0 ? 0 : _held.Values.Max();
 
         /// <summary>A tenant holding fewer places than another tenant does may take a reserved place.</summary>
         public bool MayUseReserve(string tenant)

@@ -165,6 +165,23 @@ public sealed class FairAdmissionTests
         Assert.Equal(16, granted);
     }
 
+    [Fact]
+    public void Snapshot_TwoTenantsOnAFullFleet_ShowsSlotsReserveAndPlaces()
+    {
+        _capacity.Observe("w1", Model, 4);
+        _capacity.Observe("w2", Model, 4);
+        var admission = Admission(new AdmissionOptions { ReservedPerWorker = 1 });
+        admission.Enter(Model, "b", TenantTier.Standard, _ => { }, out _, out _);
+        for (var i = 0; i < 10; i++)
+        {
+            admission.Enter(Model, "a", TenantTier.Standard, _ => { }, out _, out _);
+        }
+
+        // 8 places, the last 2 kept for a tenant holding fewer than the busiest: the first 6 went to b (1) and a (5),
+        // and a's other 5 wait.
+        Assert.Equal(new AdmissionSnapshot(Model, 8, 2, 8, 2, 6, 5, 2, 5), Assert.Single(admission.Snapshot()));
+    }
+
     private FairAdmission Admission(AdmissionOptions? options = null)
         => new(_capacity, options ?? new AdmissionOptions(), new TenancyOptions(), synchronousGrants: true);
 

@@ -62,6 +62,21 @@ public sealed class BatchScheduler
 
     public int WaitingCount => Volatile.Read(ref _waitingCount);
 
+    /// <summary>
+    /// Running and waiting sequences, read so that a sequence moving from waiting to running is never missed: waiting
+    /// first, then running. <see cref="Admit"/> counts a sequence as running before it stops counting it as waiting,
+    /// so a read in the other order, taken in the middle of an admission, could miss both (a heartbeat then told the
+    /// router that a worker which had just taken a burst was empty, and the router sent it more than its slots).
+    /// </summary>
+    public (int Running, int Waiting) Occupancy
+    {
+        get
+        {
+            var waiting = Volatile.Read(ref _waitingCount);
+            return (Volatile.Read(ref _running), waiting);
+        }
+    }
+
     /// <summary>Whether any sequence holds a slot (step-loop thread).</summary>
     public bool HasRunning => _running > 0;
 

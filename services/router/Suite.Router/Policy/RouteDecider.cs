@@ -10,13 +10,26 @@ namespace Suite.Router.Policy;
 /// (the pools and backends its tenant may use) and, for a request with a grammar or logit biases, those that cannot
 /// constrain sampling; scored by the policy with the prefix index;
 /// the chosen worker is charged with the request (so a burst spreads) and expected to hold its blocks.
+/// Decisions for one model are made one at a time: the router consumes requests on several threads, and two decisions
+/// that read a worker's load before either charged it would both take its last free slot (one request then waits in
+/// that worker's queue for a sequence to end while another worker has room).
 /// </summary>
 public sealed class RouteDecider(WorkerRegistry registry, PrefixIndex index, IRoutingPolicy policy)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lock> _models = new(StringComparer.Ordinal);
+
     public IRoutingPolicy Policy => policy;
 
     /// <summary>The chosen worker and why, or null (with the number of candidates) when none can take the request.</summary>
     public (WorkerEntry? Worker, RouteDecision? Decision, int Candidates) Decide(string model, int[] tokens, int priority, int? maxTokens, IReadOnlyList<string> excluded, Placement? placement = null, bool constrained = false)
+    {
+        lock (_models.GetOrAdd(model, static _ => new Lock()))
+        {
+            return DecideAlone(model, tokens, priority, maxTokens, excluded, placement, constrained);
+        }
+    }
+
+    private (WorkerEntry? Worker, RouteDecision? Decision, int Candidates) DecideAlone(string model, int[] tokens, int priority, int? maxTokens, IReadOnlyList<string> excluded, Placement? placement, bool constrained)
     {
         var candidates = registry.LiveWorkers(model);
         if (excluded.Count > 0)

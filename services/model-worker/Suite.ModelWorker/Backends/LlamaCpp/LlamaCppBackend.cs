@@ -120,10 +120,12 @@ public sealed class LlamaCppBackend : IInferenceBackend
     /// <summary>Sequence ids after the slots that keep cached blocks (0 without the prefix cache).</summary>
     public int HolderLaneCount { get; private set; }
 
-    public BackendCapacity GetCapacity() => new(
+    public BackendCapacity GetCapacity() => Capacity(_engine.Scheduler.Occupancy);
+
+    private BackendCapacity Capacity((int Running, int Waiting) occupancy) => new(
         MaxSequences: _engine.Scheduler.Options.MaxSequences,
-        RunningSequences: _engine.Scheduler.RunningCount,
-        WaitingSequences: _engine.Scheduler.WaitingCount,
+        RunningSequences: occupancy.Running,
+        WaitingSequences: occupancy.Waiting,
         MaxWaiting: _engine.Scheduler.Options.MaxWaiting,
         KvCapacityTokens: (long)_engine.Scheduler.Options.MaxSequences * _engine.Scheduler.Options.ContextLength,
         KvUsedTokens: _engine.Scheduler.KvUsedTokens,

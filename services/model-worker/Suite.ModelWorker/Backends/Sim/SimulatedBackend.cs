@@ -144,10 +144,12 @@ public sealed class SimulatedBackend : IInferenceBackend, IStepExecutor
 
     public KvEventLog KvEvents => _scheduler.Events;
 
-    public BackendCapacity GetCapacity() => new(
+    public BackendCapacity GetCapacity() => Capacity(_scheduler.Occupancy);
+
+    private BackendCapacity Capacity((int Running, int Waiting) occupancy) => new(
         MaxSequences: _scheduler.Options.MaxSequences,
-        RunningSequences: _scheduler.RunningCount,
-        WaitingSequences: _scheduler.WaitingCount,
+        RunningSequences: occupancy.Running,
+        WaitingSequences: occupancy.Waiting,
         MaxWaiting: _scheduler.Options.MaxWaiting,
         KvCapacityTokens: _scheduler.Options.CapacityBlocks * (long)_scheduler.Options.BlockTokens,
         KvUsedTokens: _scheduler.KvUsedTokens,
