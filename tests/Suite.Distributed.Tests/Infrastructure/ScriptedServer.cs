@@ -11,9 +11,11 @@ public sealed class ScriptedServer(string script, string name) : IAsyncDisposabl
 {
     private readonly string _script = Path.Combine(RepositoryPaths.Root, "infra", script);
 
+    private bool _started;
+
     public string Directory { get; } = Path.Combine(Path.GetTempPath(), $"suite-test-{name}-" + Guid.NewGuid().ToString("N")[..8]);
 
-    public int Port { get; } = FreePort.Next();
+    public int Port { get; private set; } = FreePort.Next();
 
     /// <summary>The last line <c>start</c> printed: the connection string or address.</summary>
     public string Connection { get; private set; } = string.Empty;
@@ -22,7 +24,35 @@ public sealed class ScriptedServer(string script, string name) : IAsyncDisposabl
 
     public static ScriptedServer Redis() => new("redis/redis.sh", "redis");
 
-    public async Task StartAsync() => Connection = (await RunAsync("start")).Trim().Split('\n')[^1];
+    /// <summary>
+    /// Starts the server. Its first start is tried up to three times, each on another port: the port was free when it
+    /// was picked, but another process may bind it before the server does. A restart keeps the port its clients use.
+    /// </summary>
+    public async Task StartAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Connection = (await RunAsync("start")).Trim().Split('\n')[^1];
+                _started = true;
+                return;
+            }
+            catch (InvalidOperationException e) when (!_started && attempt < 3)
+            {
+                Console.Error.WriteLine($"{_script} did not start on port {Port} (attempt {attempt}); trying another port. {e.Message}");
+                try
+                {
+                    await RunAsync("stop");
+                }
+                catch (InvalidOperationException)
+                {
+                }
+
+                Port = FreePort.Next();
+            }
+        }
+    }
 
     public Task StopAsync() => RunAsync("stop");
 
