@@ -203,6 +203,44 @@ public sealed class JsonJobTests(TenancyFleetFixture fleet)
         }
     }
 
+    [Fact]
+    public async Task Restarting_the_database_while_jobs_run_completes_each_job_once()
+    {
+        var (_, key, _) = await fleet.TenantKeyAsync();
+        await using var producer = await JsonJobProducer.StartAsync(fleet.Broker.Uri);
+        var ids = Enumerable.Range(0, 6).Select(i => Guid.NewGuid().ToString()).ToList();
+        try
+        {
+            foreach (var id in ids)
+            {
+                await producer.PublishAsync(id, new { model = TenancyFleetFixture.Model, prompt = "Database restart job " + id, max_tokens = 150, ignore_eos = true, temperature = 0 }, key);
+            }
+
+            Assert.True(await WaitAsync(() => ids.All(id => (fleet.Log("gw1") + fleet.Log("gw2")).Contains($"Job {id} runs on this gateway", StringComparison.Ordinal))), "the gateways did not start every job:\n" + fleet.Logs());
+
+            // The job store (and the tenant store) goes away while every job runs and holds a lease in it, for longer
+            // than a lease lasts (Jobs__LeaseSeconds = 5 here), and comes back.
+            await fleet.Postgres.StopAsync();
+            await Task.Delay(TimeSpan.FromSeconds(7), TestContext.Current.CancellationToken);
+            await fleet.Postgres.StartAsync();
+
+            Assert.True(await WaitAsync(() => ids.All(id => producer.Results(id).Count > 0)), Describe(producer) + fleet.Logs());
+            var logs = fleet.Log("gw1") + fleet.Log("gw2");
+            foreach (var id in ids)
+            {
+                var results = producer.Results(id);
+                Assert.All(results, r => Assert.Equal((JsonJobProperties.TextCompletion, 200), (r.Type, r.Status)));
+                Assert.Single(results.Select(r => r.Body.GetRawText()).Distinct());
+                Assert.Equal(150, results[0].Body.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+                Assert.Equal(1, Regex.Count(logs, $"Job {id} completed"));
+            }
+        }
+        finally
+        {
+            await fleet.Postgres.StartAsync();
+        }
+    }
+
     private static Guid JobIdOf(string messageId) => Suite.Gateway.Jobs.Json.JsonJobReader.JobIdOf(messageId);
 
     private static async Task<bool> WaitAsync(Func<bool> condition) => await WaitAsync(() => Task.FromResult(condition()));
