@@ -241,6 +241,32 @@ public sealed class JsonJobTests(TenancyFleetFixture fleet)
         }
     }
 
+    [Fact]
+    public async Task A_thousand_queued_jobs_are_drained_with_exactly_a_thousand_results()
+    {
+        var (_, key, _) = await fleet.TenantKeyAsync();
+        await using var producer = await JsonJobProducer.StartAsync(fleet.Broker.Uri);
+        var ids = Enumerable.Range(0, 1000).Select(i => Guid.NewGuid().ToString()).ToList();
+        foreach (var id in ids)
+        {
+            await producer.PublishAsync(id, new { model = TenancyFleetFixture.Model, prompt = "Drain " + id[..8], max_tokens = 2, ignore_eos = true, temperature = 0 }, key);
+        }
+
+        var done = await producer.WaitAsync(() => producer.Replies.Count >= ids.Count, TimeSpan.FromSeconds(300));
+        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+
+        var replies = producer.Replies.ToList();
+        var failed = replies.Where(r => r.Status != 200).Take(5).Select(r => $"{r.CorrelationId} {r.Status} {r.Body}");
+        Assert.True(done, $"{replies.Count} results of {ids.Count} within 300 s; first failures: {string.Join("; ", failed)}");
+        Assert.Equal(ids.Count, replies.Count);
+        Assert.Equal(ids.Order(StringComparer.Ordinal), replies.Select(r => r.CorrelationId!).Order(StringComparer.Ordinal));
+        Assert.All(replies, r => Assert.Equal((JsonJobProperties.TextCompletion, 200), (r.Type, r.Status)));
+
+        // And each was run once: the gateways' logs name every run that completed.
+        var runs = Regex.Matches(fleet.Log("gw1") + fleet.Log("gw2"), @"Job ([0-9a-f-]{36}) completed:").Select(m => m.Groups[1].Value).CountBy(id => id).ToDictionary();
+        Assert.All(ids, id => Assert.Equal(1, runs.GetValueOrDefault(JobIdOf(id).ToString())));
+    }
+
     private static Guid JobIdOf(string messageId) => Suite.Gateway.Jobs.Json.JsonJobReader.JobIdOf(messageId);
 
     private static async Task<bool> WaitAsync(Func<bool> condition) => await WaitAsync(() => Task.FromResult(condition()));
