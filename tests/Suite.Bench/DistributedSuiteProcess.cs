@@ -88,7 +88,7 @@ public sealed class DistributedSuiteProcess : IAsyncDisposable
         for (var attempt = 0; attempt < 100; attempt++)
         {
             var start = Random.Shared.Next(20000, 30000 - count);
-            if (Enumerable.Range(start, count).All(IsFree))
+            if (Enumerable.Range(start, count).All(Suite.EndToEnd.Tests.Infrastructure.FreePort.IsFree))
             {
                 return start;
             }
@@ -97,19 +97,6 @@ public sealed class DistributedSuiteProcess : IAsyncDisposable
         throw new InvalidOperationException($"No {count} consecutive free ports between 20000 and 30000.");
     }
 
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
 
     private static int FreePort() => Suite.EndToEnd.Tests.Infrastructure.FreePort.Next();
 

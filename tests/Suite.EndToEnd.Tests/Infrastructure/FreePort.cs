@@ -44,7 +44,8 @@ public static class FreePort
         }
     }
 
-    private static bool IsFree(int port)
+    /// <summary>Whether nothing listens on loopback <paramref name="port"/> right now.</summary>
+    public static bool IsFree(int port)
     {
         try
         {

@@ -120,17 +120,19 @@ public sealed class LlamaCppBackend : IInferenceBackend
     /// <summary>Sequence ids after the slots that keep cached blocks (0 without the prefix cache).</summary>
     public int HolderLaneCount { get; private set; }
 
-    public BackendCapacity GetCapacity() => Capacity(_engine.Scheduler.Occupancy);
-
-    private BackendCapacity Capacity((int Running, int Waiting) occupancy) => new(
-        MaxSequences: _engine.Scheduler.Options.MaxSequences,
-        RunningSequences: occupancy.Running,
-        WaitingSequences: occupancy.Waiting,
-        MaxWaiting: _engine.Scheduler.Options.MaxWaiting,
-        KvCapacityTokens: (long)_engine.Scheduler.Options.MaxSequences * _engine.Scheduler.Options.ContextLength,
-        KvUsedTokens: _engine.Scheduler.KvUsedTokens,
-        ContextLength: _engine.Scheduler.Options.ContextLength,
-        Cache: _engine.Scheduler.Statistics);
+    public BackendCapacity GetCapacity()
+    {
+        var (running, waiting) = _engine.Scheduler.Occupancy;
+        return new(
+            MaxSequences: _engine.Scheduler.Options.MaxSequences,
+            RunningSequences: running,
+            WaitingSequences: waiting,
+            MaxWaiting: _engine.Scheduler.Options.MaxWaiting,
+            KvCapacityTokens: (long)_engine.Scheduler.Options.MaxSequences * _engine.Scheduler.Options.ContextLength,
+            KvUsedTokens: _engine.Scheduler.KvUsedTokens,
+            ContextLength: _engine.Scheduler.Options.ContextLength,
+            Cache: _engine.Scheduler.Statistics);
+    }
 
     public KvEventLog KvEvents => _engine.Scheduler.Events;
 

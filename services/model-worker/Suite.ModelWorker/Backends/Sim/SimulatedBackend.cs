@@ -144,17 +144,19 @@ public sealed class SimulatedBackend : IInferenceBackend, IStepExecutor
 
     public KvEventLog KvEvents => _scheduler.Events;
 
-    public BackendCapacity GetCapacity() => Capacity(_scheduler.Occupancy);
-
-    private BackendCapacity Capacity((int Running, int Waiting) occupancy) => new(
-        MaxSequences: _scheduler.Options.MaxSequences,
-        RunningSequences: occupancy.Running,
-        WaitingSequences: occupancy.Waiting,
-        MaxWaiting: _scheduler.Options.MaxWaiting,
-        KvCapacityTokens: _scheduler.Options.CapacityBlocks * (long)_scheduler.Options.BlockTokens,
-        KvUsedTokens: _scheduler.KvUsedTokens,
-        ContextLength: _scheduler.Options.ContextLength,
-        Cache: _scheduler.Statistics);
+    public BackendCapacity GetCapacity()
+    {
+        var (running, waiting) = _scheduler.Occupancy;
+        return new(
+            MaxSequences: _scheduler.Options.MaxSequences,
+            RunningSequences: running,
+            WaitingSequences: waiting,
+            MaxWaiting: _scheduler.Options.MaxWaiting,
+            KvCapacityTokens: _scheduler.Options.CapacityBlocks * (long)_scheduler.Options.BlockTokens,
+            KvUsedTokens: _scheduler.KvUsedTokens,
+            ContextLength: _scheduler.Options.ContextLength,
+            Cache: _scheduler.Statistics);
+    }
 
     public ISequence Schedule(SequenceRequest request)
     {
