@@ -264,6 +264,45 @@ public sealed class BatchSchedulerTests
     }
 
     [Fact]
+    public void Release_LaneAddressedCache_CompletesTheSequenceOnlyAfterItsLaneIsEmptied()
+    {
+        var harness = new SchedulerHarness(o => o with { HolderLanes = 2 });
+        var scheduler = harness.Scheduler;
+        var sequence = harness.Add(SchedulerHarness.Prompt(40), maxNew: 1);
+        var now = 0.01;
+        scheduler.Admit(now, now);
+        scheduler.ApplyKvOperations(_ => { });
+        scheduler.Finish(scheduler.Plan()!, now); // prefills and samples its one token: released
+
+        Assert.False(sequence.Completion.IsCompleted, "a released sequence completes only once its cells are removed");
+        var applied = new List<KvOperation>();
+        scheduler.ApplyKvOperations(operation =>
+        {
+            Assert.False(sequence.Completion.IsCompleted);
+            applied.Add(operation);
+        });
+
+        Assert.Contains(KvOperation.Remove(0), applied);
+        Assert.Equal(FinishReason.Length, SchedulerHarness.Outcome(sequence).Reason);
+        Assert.Empty(scheduler.KvOperations);
+    }
+
+    [Fact]
+    public void Release_ApplyingTheCellOperationsFails_TheSequencesStillComplete()
+    {
+        var harness = new SchedulerHarness(o => o with { HolderLanes = 2 });
+        var scheduler = harness.Scheduler;
+        var sequence = harness.Add(SchedulerHarness.Prompt(40), maxNew: 1);
+        scheduler.Admit(0.01, 0.01);
+        scheduler.ApplyKvOperations(_ => { });
+        scheduler.Finish(scheduler.Plan()!, 0.01);
+
+        Assert.Throws<InvalidOperationException>(() => scheduler.ApplyKvOperations(_ => throw new InvalidOperationException("native failure")));
+        Assert.Equal(FinishReason.Length, SchedulerHarness.Outcome(sequence).Reason);
+        Assert.Empty(scheduler.KvOperations);
+    }
+
+    [Fact]
     public void Release_EveryHolderLaneTakenAtThatPosition_TheLeastRecentlyUsedBlockMakesRoom()
     {
         var harness = new SchedulerHarness(o => o with { HolderLanes = 1 });

@@ -69,9 +69,5 @@ internal sealed class SchedulerHarness
     public static int[] Prompt(int length, int seed = 0) =>
         [.. Enumerable.Range(0, length).Select(i => 100 + ((i * 7919) + (seed * 104729)) % 40000)];
 
-    private void TakeOperations()
-    {
-        Operations.AddRange(Scheduler.KvOperations);
-        Scheduler.KvOperations.Clear();
-    }
+    private void TakeOperations() => Scheduler.ApplyKvOperations(Operations.Add);
 }

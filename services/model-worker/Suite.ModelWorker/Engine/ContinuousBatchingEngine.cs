@@ -138,8 +138,9 @@ internal sealed class ContinuousBatchingEngine : IDisposable, IStepExecutor
             }
         }
 
-        _scheduler.Shutdown(null, Now());
+        _scheduler.FailRunning(null, Now());
         TryApplyKvOperations();
+        _scheduler.Shutdown(null, Now());
     }
 
     private void Step(StepPlan plan)
@@ -179,22 +180,18 @@ internal sealed class ContinuousBatchingEngine : IDisposable, IStepExecutor
         _scheduler.Finish(plan, Now());
     }
 
-    private void ApplyKvOperations()
-    {
-        var operations = _scheduler.KvOperations;
-        foreach (var operation in operations)
-        {
-            if (operation.Kind == KvOperationKind.Copy)
-            {
-                _context.MemorySequenceCopy((LLamaSeqId)operation.Source, (LLamaSeqId)operation.Target, operation.From, operation.To);
-            }
-            else
-            {
-                _context.MemorySequenceRemove((LLamaSeqId)operation.Target, operation.From, operation.To);
-            }
-        }
+    private void ApplyKvOperations() => _scheduler.ApplyKvOperations(Apply);
 
-        operations.Clear();
+    private void Apply(KvOperation operation)
+    {
+        if (operation.Kind == KvOperationKind.Copy)
+        {
+            _context.MemorySequenceCopy((LLamaSeqId)operation.Source, (LLamaSeqId)operation.Target, operation.From, operation.To);
+        }
+        else
+        {
+            _context.MemorySequenceRemove((LLamaSeqId)operation.Target, operation.From, operation.To);
+        }
     }
 
     private void TryApplyKvOperations()
@@ -205,8 +202,8 @@ internal sealed class ContinuousBatchingEngine : IDisposable, IStepExecutor
         }
         catch (Exception)
         {
-            // On failure paths; the next successful application starts from the scheduler's current plan.
-            _scheduler.KvOperations.Clear();
+            // On failure paths: the operations are dropped and the released sequences completed all the same; the next
+            // application starts from the scheduler's current plan.
         }
     }
 }

@@ -30,6 +30,7 @@ public sealed class BatchScheduler
     private readonly StepPlan _plan = new();
     private readonly List<KvBlock> _matched = [];
     private readonly List<ScheduledSequence> _prefilling = [];
+    private readonly List<(ScheduledSequence Sequence, FinishReason Reason, string? Error, double Now)> _released = [];
     private readonly SchedulerMeters _meters;
     private long _order;
     private int _running;
@@ -83,8 +84,31 @@ public sealed class BatchScheduler
     /// <summary>Tokens in blocks that running sequences use (shared blocks once).</summary>
     public long KvUsedTokens => (long)Volatile.Read(ref _usedBlocks) * _options.BlockTokens;
 
-    /// <summary>Cell operations planned and not yet applied, in order (lane-addressed caches only). The loop clears it after applying.</summary>
+    /// <summary>Cell operations planned and not yet applied, in order (lane-addressed caches only). The loop applies them through <see cref="ApplyKvOperations"/>.</summary>
     public List<KvOperation> KvOperations => _pool.Operations;
+
+    /// <summary>
+    /// Applies the planned cell operations through <paramref name="apply"/> in order, clears them, then completes the
+    /// sequences released since the last call. With a lane-addressed cache a released sequence completes only here, after
+    /// its lane was emptied, so whoever waits on it never sees cells that belonged to it. The operations are cleared and
+    /// the sequences completed even when <paramref name="apply"/> throws (the exception then propagates).
+    /// </summary>
+    public void ApplyKvOperations(Action<KvOperation> apply)
+    {
+        ArgumentNullException.ThrowIfNull(apply);
+        try
+        {
+            foreach (var operation in _pool.Operations)
+            {
+                apply(operation);
+            }
+        }
+        finally
+        {
+            _pool.Operations.Clear();
+            CompleteReleased();
+        }
+    }
 
     /// <summary>The prefix cache's size and counters.</summary>
     public KvCacheStatistics Statistics => new(
@@ -151,6 +175,7 @@ public sealed class BatchScheduler
     public void Shutdown(string? error, double now)
     {
         FailRunning(error, now);
+        CompleteReleased();
         lock (_gate)
         {
             foreach (var sequence in _waiting)
@@ -460,7 +485,10 @@ public sealed class BatchScheduler
         }
     }
 
-    /// <summary>Frees the slot, returns its blocks to the pool (registered ones stay cached), then completes the sequence.</summary>
+    /// <summary>
+    /// Frees the slot, returns its blocks to the pool (registered ones stay cached), then completes the sequence: at once,
+    /// or with a lane-addressed cache once the loop has applied the cell operations that empty its lane.
+    /// </summary>
     private void Release(ScheduledSequence sequence, FinishReason reason, string? error, double now)
     {
         if (sequence.Slot >= 0 && ReferenceEquals(_slots[sequence.Slot], sequence))
@@ -483,6 +511,23 @@ public sealed class BatchScheduler
             }
         }
 
-        sequence.Complete(reason, error, now);
+        if (_pool.LanesAddressed)
+        {
+            _released.Add((sequence, reason, error, now));
+        }
+        else
+        {
+            sequence.Complete(reason, error, now);
+        }
+    }
+
+    private void CompleteReleased()
+    {
+        foreach (var (sequence, reason, error, now) in _released)
+        {
+            sequence.Complete(reason, error, now);
+        }
+
+        _released.Clear();
     }
 }
