@@ -1,6 +1,6 @@
 namespace Suite.Contracts;
 
-/// <summary>What a client may know about a served model; shown by /v1/models.</summary>
+/// <summary>What a client may know about a served model; shown by /v1/models. <c>Chat</c>: what its chat template says about its output.</summary>
 public sealed record ModelDescription(
     string Id,
     string OwnedBy,
@@ -8,4 +8,5 @@ public sealed record ModelDescription(
     int VocabularySize,
     bool SmokeTestModel,
     string Description,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    ChatTemplateFeatures? Chat = null);

@@ -95,6 +95,7 @@ public static class ModelCatalog
             VocabularySize: vocabularySize,
             SmokeTestModel: smoke,
             Description: description,
-            CreatedAt: new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero));
+            CreatedAt: new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero),
+            Chat: Suite.Models.Chat.ChatTemplateTraits.Detect(file.GetString("tokenizer.chat_template")));
     }
 }

@@ -38,8 +38,7 @@ public sealed class JinjaChatTemplate : IChatTemplate
         _specialTokens = specialTokens;
         Clock = clock ?? TimeProvider.System;
         ArgumentsAsText = ConcatenatesArguments(source);
-        Reasons = source.Contains("<think>", StringComparison.Ordinal) || source.Contains("</think>", StringComparison.Ordinal)
-            || source.Contains("reasoning_content", StringComparison.Ordinal);
+        Reasons = Suite.Models.Chat.ChatTemplateTraits.Detect(source)?.Reasoning ?? false;
         Name = "jinja:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(source)))[..8];
         RendersTools = Probe();
     }
